@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Rollcall reads from the environment. Parsed once at boot into a
+ * frozen object; a bad value stops the process with a message naming the
+ * variable (see ConfigError). `.env.example` documents each one.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+  .pipe(z.url().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: optionalUrl.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
+  ROLLCALL_DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalUrl,
+  ROLLCALL_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || Buffer.from(v, 'base64').length === 32,
+      'must be 32 random bytes, base64-encoded (openssl rand -base64 32)',
+    ),
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().min(3).default('Rollcall <no-reply@rollcall.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 14),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  ROLLCALL_DEMO: bool.optional(),
+  SIM_CLEVER_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
+  SIM_CLASSLINK_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dataDir: string }
+    | { readonly kind: 'postgres'; readonly url: string };
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly secureCookies: boolean;
+  /** undefined = generate/load one from the data directory (development only). */
+  readonly encryptionKey: Buffer | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly sessionTtlHours: number;
+  readonly invitationTtlDays: number;
+  readonly signinRateLimit: number;
+  /** Start the simulators and seed the demo district in this process. */
+  readonly demo: boolean;
+  readonly sim: { readonly cleverPort: number; readonly classlinkPort: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const raw = source[name];
+        const shown = raw === undefined ? 'unset' : name.includes('KEY') || name.includes('URL') ? 'given' : JSON.stringify(raw);
+        return `${name} (${shown}): ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const problems: string[] = [];
+  const key = env.ROLLCALL_ENCRYPTION_KEY ? Buffer.from(env.ROLLCALL_ENCRYPTION_KEY, 'base64') : undefined;
+  if (!key && env.NODE_ENV === 'production') {
+    problems.push('ROLLCALL_ENCRYPTION_KEY (unset): required when NODE_ENV=production (openssl rand -base64 32)');
+  }
+  if (!env.PUBLIC_URL && env.NODE_ENV === 'production') {
+    problems.push('PUBLIC_URL (unset): required when NODE_ENV=production (the https address users reach)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const database = env.DATABASE_URL
+    ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+    : ({ kind: 'pglite', dataDir: env.ROLLCALL_DATA_DIR } as const);
+  return Object.freeze({
+    env: env.NODE_ENV,
+    database: Object.freeze(database),
+    dataDir: env.ROLLCALL_DATA_DIR,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    encryptionKey: key,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    logLevel: env.LOG_LEVEL,
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    invitationTtlDays: env.INVITATION_TTL_DAYS,
+    signinRateLimit: env.SIGNIN_RATE_LIMIT,
+    demo: env.ROLLCALL_DEMO ?? database.kind === 'pglite',
+    sim: Object.freeze({ cleverPort: env.SIM_CLEVER_PORT, classlinkPort: env.SIM_CLASSLINK_PORT }),
+  });
+}

@@ -1,0 +1,119 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config/config.ts';
+import { openDatabase, type Database, type DatabaseTarget } from './db/database.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { createStore, type Store } from './db/store.ts';
+import { AccountsService } from './domain/accounts/accounts.service.ts';
+import { SessionsService } from './domain/accounts/sessions.service.ts';
+import { OperatorService } from './domain/districts/operator.service.ts';
+import { InvitationTokens } from './domain/licenses/invitation-token.ts';
+import { InvitationsService } from './domain/licenses/invitations.service.ts';
+import { LicensesService } from './domain/licenses/licenses.service.ts';
+import { createMailer } from './email/mailer.ts';
+import type { Mailer } from './email/mail.types.ts';
+import { createJobHandlers } from './jobs/handlers.ts';
+import { startQueue, type JobHandlers, type Queue } from './jobs/queue.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { deriveKey } from './lib/crypto.ts';
+import type { Logger } from './lib/logger.ts';
+
+export interface Services {
+  readonly accounts: AccountsService;
+  readonly sessions: SessionsService;
+  readonly licenses: LicensesService;
+  readonly invitations: InvitationsService;
+  readonly operator: OperatorService;
+}
+
+/** Everything a process role needs, wired once. The only place concrete parts meet. */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly database: Database;
+  readonly queue: Queue;
+  readonly store: Store;
+  readonly services: Services;
+  readonly mailer: Mailer;
+  readonly jobHandlers: JobHandlers;
+  readonly cookieKey: Buffer;
+  close(): Promise<void>;
+}
+
+/**
+ * Without ROLLCALL_ENCRYPTION_KEY (development only; production refuses to
+ * start) a key is generated once and kept beside the embedded database.
+ */
+export function resolveMasterKey(config: Config, logger: Logger): Buffer {
+  if (config.encryptionKey) return config.encryptionKey;
+  mkdirSync(config.dataDir, { recursive: true });
+  const path = join(config.dataDir, 'encryption.key');
+  if (existsSync(path)) return Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
+  const key = randomBytes(32);
+  writeFileSync(path, key.toString('base64'), { mode: 0o600 });
+  chmodSync(path, 0o600);
+  logger.warn({ path }, 'ROLLCALL_ENCRYPTION_KEY is not set: generated a development key in the data directory');
+  return key;
+}
+
+export interface ContextOptions {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Overrides config.database, e.g. an in-memory PGlite for tests. */
+  readonly target?: DatabaseTarget;
+  readonly masterKey?: Buffer;
+  /** pg-boss maintenance and cron; off for short-lived CLI commands. */
+  readonly supervise?: boolean;
+  readonly poolSize?: number;
+}
+
+export async function createContext(config: Config, options: ContextOptions): Promise<AppContext> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const masterKey = options.masterKey ?? resolveMasterKey(config, logger);
+  const target: DatabaseTarget = options.target ?? (config.database.kind === 'postgres' ? config.database : { kind: 'pglite', dataDir: config.database.dataDir });
+  const database = await openDatabase(target, { poolSize: options.poolSize });
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const queue = await startQueue(database, { supervise: options.supervise ?? true });
+    const store = createStore(database.db, queue);
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, capture: store.mail });
+    const accounts = new AccountsService({ store, clock });
+    const invitations = new InvitationsService({
+      store,
+      clock,
+      tokens: new InvitationTokens(deriveKey(masterKey, 'invitations')),
+      ttlDays: config.invitationTtlDays,
+    });
+    const services: Services = {
+      accounts,
+      sessions: new SessionsService({ store, clock, ttlHours: config.sessionTtlHours }),
+      licenses: new LicensesService({ store, clock }),
+      invitations,
+      operator: new OperatorService({ store, clock }),
+    };
+    const jobHandlers = createJobHandlers({ accounts, invitations, store, mailer, publicUrl: config.publicUrl });
+    return {
+      config,
+      logger,
+      clock,
+      database,
+      queue,
+      store,
+      services,
+      mailer,
+      jobHandlers,
+      cookieKey: deriveKey(masterKey, 'cookies'),
+      async close() {
+        await queue.stop().catch((error: unknown) => logger.warn({ err: String(error) }, 'queue stop failed'));
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

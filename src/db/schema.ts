@@ -1,0 +1,136 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types, kept in step with the migrations by test/db/schema-drift.test.ts,
+ * which compares them against information_schema after migrating.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** DATE columns are read as 'YYYY-MM-DD' strings on both drivers (no time-zone shifts). */
+type DateOnly = ColumnType<string, string, string>;
+
+export interface DistrictsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface SchoolsTable {
+  id: Generated<string>;
+  district_id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export type UserRole = 'teacher' | 'student' | 'operator';
+
+export interface UsersTable {
+  id: Generated<string>;
+  role: UserRole;
+  name: string;
+  email: string | null;
+  email_verified_at: NullableTimestamp;
+  password_hash: string | null;
+  district_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_sign_in_at: NullableTimestamp;
+}
+
+export interface DistrictAdminsTable {
+  district_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export type EmailTokenPurpose = 'verify_email' | 'reset_password';
+
+export interface EmailTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: EmailTokenPurpose;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+}
+
+export interface LicensesTable {
+  id: Generated<string>;
+  district_id: string;
+  school_id: string | null;
+  name: string;
+  seats: number;
+  starts_on: DateOnly;
+  ends_on: DateOnly;
+  created_at: Timestamp;
+}
+
+export interface LicenseAdminsTable {
+  license_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface LicenseMembersTable {
+  id: Generated<string>;
+  license_id: string;
+  email: string;
+  user_id: string | null;
+  invited_by: string | null;
+  invited_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  removed_at: NullableTimestamp;
+  removed_by: string | null;
+  invitation_token_hash: string | null;
+  invitation_expires_at: NullableTimestamp;
+  last_sent_at: NullableTimestamp;
+  send_count: Generated<number>;
+}
+
+export interface MailCaptureTable {
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  created_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_user_id: string | null;
+  district_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface DB {
+  districts: DistrictsTable;
+  schools: SchoolsTable;
+  users: UsersTable;
+  district_admins: DistrictAdminsTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  licenses: LicensesTable;
+  license_admins: LicenseAdminsTable;
+  license_members: LicenseMembersTable;
+  mail_capture: MailCaptureTable;
+  audit_events: AuditEventsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type LicenseRow = Selectable<LicensesTable>;
+export type LicenseMemberRow = Selectable<LicenseMembersTable>;

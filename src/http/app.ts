@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { AppContext } from '../context.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { registerSession } from './plugins/session.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { classRoutes } from './routes/classes.routes.ts';
+import { devMailRoutes } from './routes/dev-mail.routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+import { invitationRoutes } from './routes/invitations.routes.ts';
+import { licenseRoutes } from './routes/licenses.routes.ts';
+import { operatorRoutes } from './routes/operator.routes.ts';
+
+const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    genReqId: () => randomUUID(),
+    bodyLimit: 256 * 1024,
+    trustProxy: ctx.config.env === 'production',
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: ctx.config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: ctx.config.secureCookies,
+  });
+  await app.register(cookie, { secret: ctx.cookieKey.toString('base64') });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'rc_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: ctx.config.secureCookies },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+  await app.register(rateLimit, { global: false });
+  registerErrorHandler(app);
+  registerSession(app, ctx.services.sessions);
+
+  // Every state-changing request carries the CSRF token (double-submit with a signed secret cookie).
+  app.addHook('onRequest', (request, reply, done) => {
+    if (SAFE_METHODS.has(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  healthRoutes(app, ctx);
+  authRoutes(app, ctx);
+  invitationRoutes(app, ctx);
+  licenseRoutes(app, ctx);
+  operatorRoutes(app, ctx);
+  classRoutes(app, ctx);
+  devMailRoutes(app, ctx);
+
+  const hasWeb = existsSync(`${webDist}index.html`);
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (request.method !== 'GET' || path.startsWith('/api/') || path.startsWith('/auth/')) {
+      return reply.status(404).send({ error: { code: 'not_found', message: 'No such endpoint.', fields: [] } });
+    }
+    if (!hasWeb) return reply.type('text/plain').status(503).send('The web UI is not built yet: run `npm run build`.');
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

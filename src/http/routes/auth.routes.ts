@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { parse } from '../validate.ts';
+import { endSession, requireActor, startSession } from '../plugins/session.ts';
+import { presentUser } from '../present.ts';
+
+const signUpBody = z.object({ name: z.string().max(400), email: z.string().max(320), password: z.string().max(400) });
+const signInBody = z.object({ email: z.string().max(320), password: z.string().max(400) });
+const tokenBody = z.object({ token: z.string().min(1).max(300) });
+const resetRequestBody = z.object({ email: z.string().max(320) });
+const resetCompleteBody = z.object({ token: z.string().min(1).max(300), password: z.string().max(400) });
+
+export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { accounts, sessions } = ctx.services;
+  const cookie = { secure: ctx.config.secureCookies, ttlHours: ctx.config.sessionTtlHours };
+  // Keyed by address *and* account: a whole school behind one NAT address signs
+  // in at 8:00, so an address-only limit would lock out every teacher at once.
+  const perAccount = (request: FastifyRequest) => {
+    const email = (request.body as { email?: unknown } | undefined)?.email;
+    return `${request.ip}|${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+  };
+  const signInLimit = { rateLimit: { max: ctx.config.signinRateLimit, timeWindow: 60_000, hook: 'preHandler' as const, keyGenerator: perAccount } };
+  const withAbilities = async (user: Parameters<typeof presentUser>[0]) => presentUser(user, await ctx.store.accounts.loadActor(user));
+
+  app.get('/api/session', async (request, reply) => {
+    const actor = request.actor;
+    return reply.send({ user: actor ? presentUser(actor.user, actor) : null, csrfToken: reply.generateCsrf() });
+  });
+
+  app.post('/api/auth/signup', { config: signInLimit }, async (request, reply) => {
+    const body = parse(signUpBody, request.body);
+    const user = await accounts.signUp(body);
+    await startSession(request, reply, sessions, user, cookie);
+    return reply.status(201).send({ user: await withAbilities(user) });
+  });
+
+  app.post('/api/auth/signin', { config: signInLimit }, async (request, reply) => {
+    const body = parse(signInBody, request.body);
+    const user = await accounts.signIn(body);
+    await startSession(request, reply, sessions, user, cookie);
+    request.log.info({ userId: user.id }, 'signed in with password');
+    return reply.send({ user: await withAbilities(user) });
+  });
+
+  app.post('/api/auth/signout', async (request, reply) => {
+    await endSession(request, reply, sessions, cookie.secure);
+    return reply.status(204).send();
+  });
+
+  app.post('/api/auth/verify-email', { config: signInLimit }, async (request, reply) => {
+    const { token } = parse(tokenBody, request.body);
+    const user = await accounts.verifyEmail(token);
+    // Only reveal the account to the browser that is signed in as it.
+    const visible = request.actor?.user.id === user.id ? await withAbilities(user) : null;
+    return reply.send({ user: visible });
+  });
+
+  app.post('/api/auth/verify-email/resend', async (request, reply) => {
+    await accounts.resendVerification(requireActor(request).user);
+    return reply.status(202).send({});
+  });
+
+  app.post('/api/auth/password-reset', { config: signInLimit }, async (request, reply) => {
+    const { email } = parse(resetRequestBody, request.body);
+    await accounts.requestPasswordReset(email);
+    return reply.status(202).send({});
+  });
+
+  app.post('/api/auth/password-reset/complete', { config: signInLimit }, async (request, reply) => {
+    const body = parse(resetCompleteBody, request.body);
+    const user = await accounts.completePasswordReset(body.token, body.password);
+    await startSession(request, reply, sessions, user, cookie);
+    return reply.send({ user: await withAbilities(user) });
+  });
+}

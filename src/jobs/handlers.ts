@@ -1,0 +1,43 @@
+import type { AccountsService } from '../domain/accounts/accounts.service.ts';
+import type { InvitationsService } from '../domain/licenses/invitations.service.ts';
+import type { Store } from '../db/store.ts';
+import type { Mailer } from '../email/mail.types.ts';
+import { adminSetupEmail, invitationEmail, resetPasswordEmail, verifyEmail } from '../email/templates.ts';
+import type { JobHandlers } from './queue.ts';
+
+const ADMIN_SETUP_TTL_HOURS = 24 * 7;
+
+export function createJobHandlers(deps: {
+  accounts: AccountsService;
+  invitations: InvitationsService;
+  store: Store;
+  mailer: Mailer;
+  publicUrl: string;
+}): JobHandlers {
+  const link = (path: string, token: string) => `${deps.publicUrl}${path}${encodeURIComponent(token)}`;
+  return {
+    async 'email.verify-address'({ userId }) {
+      const issued = await deps.accounts.issueEmailToken(userId, 'verify_email');
+      if (!issued?.user.email) return;
+      await deps.mailer.send(verifyEmail({ to: issued.user.email, name: issued.user.name, url: link('/verify-email?token=', issued.token) }));
+    },
+    async 'email.reset-password'({ userId }) {
+      const issued = await deps.accounts.issueEmailToken(userId, 'reset_password');
+      if (!issued?.user.email) return;
+      await deps.mailer.send(resetPasswordEmail({ to: issued.user.email, url: link('/reset-password/complete?token=', issued.token) }));
+    },
+    async 'email.invitation'({ memberId }) {
+      const invitation = await deps.invitations.issue(memberId);
+      if (!invitation) return; // removed or accepted meanwhile: nothing to send
+      await deps.mailer.send(invitationEmail({ ...invitation, to: invitation.email, url: link('/invitations/', invitation.token) }));
+    },
+    async 'email.admin-setup'({ userId, licenseId }) {
+      const license = await deps.store.licenses.findById(licenseId);
+      const issued = await deps.accounts.issueEmailToken(userId, 'reset_password', ADMIN_SETUP_TTL_HOURS);
+      if (!issued?.user.email || !license) return;
+      await deps.mailer.send(
+        adminSetupEmail({ to: issued.user.email, name: issued.user.name, licenseName: license.name, url: link('/reset-password/complete?token=', issued.token) }),
+      );
+    },
+  };
+}

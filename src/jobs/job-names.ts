@@ -1,0 +1,19 @@
+/**
+ * Job names and their payloads. Payloads carry ids only: tokens are minted by
+ * the handler at send time, so no secret or personal data sits in the queue.
+ */
+export interface JobPayloads {
+  'email.verify-address': { userId: string };
+  'email.reset-password': { userId: string };
+  'email.invitation': { memberId: string };
+  'email.admin-setup': { userId: string; licenseId: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export const jobNames: readonly JobName[] = [
+  'email.verify-address',
+  'email.reset-password',
+  'email.invitation',
+  'email.admin-setup',
+];
