@@ -106,12 +106,12 @@ describe(`license administration and invitations (${engine})`, () => {
 
     const duplicate = await browser.post(`/api/licenses/${license.id}/members`, { emails: 'ONE@school.test' });
     expect(duplicate.status).toBe(409);
-    expect(duplicate.body.error.message).toContain('one@school.test');
+    expect(duplicate.body.error.fields[0].message).toContain('one@school.test');
 
     const overSeat = await browser.post(`/api/licenses/${license.id}/members`, { emails: 'a@school.test b@school.test' });
     expect(overSeat.status).toBe(409);
     expect(overSeat.body.error.code).toBe('seats_exhausted');
-    expect(overSeat.body.error.message).toMatch(/1 free seat of 2/);
+    expect(overSeat.body.error.fields[0].message).toMatch(/1 free seat of 2/);
 
     const empty = await browser.post(`/api/licenses/${license.id}/members`, { emails: '  \n ' });
     expect(empty.status).toBe(400);

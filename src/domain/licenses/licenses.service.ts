@@ -70,8 +70,7 @@ export class LicensesService {
     }
     const invalid = entries.filter((e) => !isValidEmail(e.email)).map((e) => `"${e.raw}"`);
     if (invalid.length > 0) {
-      const message = `Not a valid email address: ${invalid.join(', ')}. Nothing was added.`;
-      throw new AppError('validation_failed', message, [{ field: 'emails', message }]);
+      throw new AppError('validation_failed', 'Nothing was added: fix the addresses below.', [{ field: 'emails', message: `Not a valid email address: ${invalid.join(', ')}.` }]);
     }
     const emails = [...new Set(entries.map((e) => e.email))];
     const { store, clock } = this.deps;
@@ -80,14 +79,14 @@ export class LicensesService {
       await tx.licenses.lockForUpdate(license.id);
       const existing = await tx.licenses.activeMemberEmails(license.id, emails);
       if (existing.length > 0) {
-        const message = `Already on this license: ${existing.join(', ')}. Nothing was added.`;
-        throw new AppError('conflict', message, [{ field: 'emails', message }]);
+        throw new AppError('conflict', 'Nothing was added: some teachers are already on this license.', [{ field: 'emails', message: `Already on this license: ${existing.join(', ')}.` }]);
       }
       const used = await tx.licenses.countActiveMembers(license.id);
       const free = license.seats - used;
       if (emails.length > free) {
-        const message = `This license has ${free} free seat${free === 1 ? '' : 's'} of ${license.seats}; you tried to add ${emails.length}. Nothing was added.`;
-        throw new AppError('seats_exhausted', message, [{ field: 'emails', message }]);
+        throw new AppError('seats_exhausted', 'Nothing was added: not enough free seats.', [
+          { field: 'emails', message: `This license has ${free} free seat${free === 1 ? '' : 's'} of ${license.seats}; you tried to add ${emails.length}.` },
+        ]);
       }
       const withUsers = await Promise.all(
         emails.map(async (email) => {

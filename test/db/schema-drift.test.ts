@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DB } from '../../src/db/schema.ts';
+import { createTestContext, type TestContext } from '../support/context.ts';
+import { engine } from '../support/database.ts';
+
+/**
+ * Keeps src/db/schema.ts and the migrations in step. The type check makes each
+ * list below name exactly the columns of its table type; the test makes the
+ * migrated database have exactly those columns.
+ */
+type Exactly<T> = <const K extends readonly (keyof T)[]>(keys: K & ([keyof T] extends [K[number]] ? unknown : never)) => K;
+const columnsOf = <T,>(): Exactly<T> => (keys) => keys;
+
+const expected: { [T in keyof DB]: readonly string[] } = {
+  districts: columnsOf<DB['districts']>()(['id', 'name', 'created_at']),
+  schools: columnsOf<DB['schools']>()(['id', 'district_id', 'name', 'created_at']),
+  users: columnsOf<DB['users']>()(['id', 'role', 'name', 'email', 'email_verified_at', 'password_hash', 'district_id', 'created_at', 'updated_at', 'last_sign_in_at']),
+  district_admins: columnsOf<DB['district_admins']>()(['district_id', 'user_id', 'created_at']),
+  sessions: columnsOf<DB['sessions']>()(['id', 'user_id', 'created_at', 'expires_at', 'last_seen_at']),
+  email_tokens: columnsOf<DB['email_tokens']>()(['token_hash', 'user_id', 'purpose', 'created_at', 'expires_at', 'used_at']),
+  licenses: columnsOf<DB['licenses']>()(['id', 'district_id', 'school_id', 'name', 'seats', 'starts_on', 'ends_on', 'created_at']),
+  license_admins: columnsOf<DB['license_admins']>()(['license_id', 'user_id', 'created_at']),
+  license_members: columnsOf<DB['license_members']>()([
+    'id', 'license_id', 'email', 'user_id', 'invited_by', 'invited_at', 'accepted_at', 'removed_at', 'removed_by',
+    'invitation_token_hash', 'invitation_expires_at', 'last_sent_at', 'send_count',
+  ]),
+  mail_capture: columnsOf<DB['mail_capture']>()(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at']),
+  audit_events: columnsOf<DB['audit_events']>()(['id', 'at', 'actor_user_id', 'district_id', 'action', 'target_type', 'target_id', 'details']),
+};
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await createTestContext();
+});
+afterAll(async () => t?.close());
+
+describe(`schema types match the migrated database (${engine})`, () => {
+  it('has exactly the typed tables and columns', async () => {
+    const rows = await sql<{ table_name: string; column_name: string }>`
+      select table_name, column_name from information_schema.columns
+      where table_schema = 'public' and table_name not like 'kysely_%'
+      order by table_name, ordinal_position`.execute(t.ctx.database.db);
+    const actual: Record<string, string[]> = {};
+    for (const row of rows.rows) (actual[row.table_name] ??= []).push(row.column_name);
+    const sorted = (o: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]).sort());
+    expect(sorted(actual)).toEqual(sorted(expected));
+  });
+
+  it('re-running the migrations changes nothing', async () => {
+    const { migrateToLatest } = await import('../../src/db/migrator.ts');
+    expect(await migrateToLatest(t.ctx.database.db)).toEqual([]);
+  });
+});

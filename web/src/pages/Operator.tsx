@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../api.ts';
+import type { ApiError } from '../api.ts';
+import { Loading, useTitle } from '../components/Guards.tsx';
+import { asApiError } from '../forms.ts';
+import { formatDay } from '../format.ts';
+import type { OperatorDistrict } from '../types.ts';
+import { AddAdminForm, AddLicenseForm } from './LicenseForms.tsx';
+import { AddDistrictForm, AddSchoolForm } from './OperatorForms.tsx';
+
+/** Our support staff's console: districts, their schools and licenses, and the forms to add them. */
+export function Operator() {
+  useTitle('Operator');
+  const [districts, setDistricts] = useState<OperatorDistrict[] | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setDistricts((await api.districts()).districts);
+      setError(null);
+    } catch (e) {
+      setError(asApiError(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <section className="page wide">
+      <h1>Operator</h1>
+      {error && (
+        <p role="alert" className="form-error">
+          {error.message}
+        </p>
+      )}
+      {!districts && !error && <Loading />}
+      {districts && (
+        <div className="operator">
+          <div className="operator-list">
+            <h2>Districts</h2>
+            {districts.length === 0 && <p className="empty card">No districts yet. Add the first one.</p>}
+            {districts.map((d) => (
+              <DistrictCard key={d.id} district={d} />
+            ))}
+          </div>
+          <div className="operator-forms">
+            <h2>Add</h2>
+            <AddDistrictForm onChanged={load} />
+            <AddSchoolForm districts={districts} onChanged={load} />
+            <AddLicenseForm districts={districts} onChanged={load} />
+            <AddAdminForm districts={districts} onChanged={load} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function DistrictCard({ district }: { district: OperatorDistrict }) {
+  return (
+    <article className="card district" aria-labelledby={`district-${district.id}`}>
+      <h3 id={`district-${district.id}`}>{district.name}</h3>
+      <p className="meta">
+        Schools: {district.schools.length === 0 ? 'none yet' : district.schools.map((s) => s.name).join(', ')}
+      </p>
+      {district.licenses.length === 0 ? (
+        <p className="meta">No licenses yet.</p>
+      ) : (
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th scope="col">License</th>
+              <th scope="col">For</th>
+              <th scope="col">Seats used</th>
+              <th scope="col">Dates</th>
+              <th scope="col">Administrators</th>
+            </tr>
+          </thead>
+          <tbody>
+            {district.licenses.map((l) => (
+              <tr key={l.id}>
+                <th scope="row">
+                  <Link to={`/licenses/${l.id}`}>{l.name}</Link>
+                </th>
+                <td>{l.schoolName ?? 'Whole district'}</td>
+                <td>
+                  {l.seatsUsed} of {l.seats}
+                </td>
+                <td>
+                  {formatDay(l.startsOn)} – {formatDay(l.endsOn)}
+                </td>
+                <td>
+                  {l.admins.length === 0 ? (
+                    <span className="muted">None yet</span>
+                  ) : (
+                    l.admins.map((a) => (
+                      <div key={a.email}>
+                        {a.name} <span className="muted">{a.email}</span>
+                      </div>
+                    ))
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,128 @@
+// Shapes of the JSON the server sends (see the API contract in the lead's brief).
+
+export type Role = 'teacher' | 'student' | 'operator';
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  emailVerified: boolean;
+  abilities: {
+    operator: boolean;
+    licenseAdminOf: NamedRef[];
+    districtAdminOf: NamedRef[];
+  };
+}
+
+/** Sign-in buttons for rostering providers; a later issue adds them to /api/session. */
+export interface SignInProvider {
+  id: string;
+  label: string;
+  href: string;
+}
+
+export interface Session {
+  user: User | null;
+  csrfToken: string;
+  providers?: SignInProvider[];
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface Invitation {
+  email: string;
+  licenseName: string;
+  schoolName: string | null;
+  districtName: string;
+  invitedBy: string | null;
+  accountExists: boolean;
+  state: 'pending' | 'accepted';
+}
+
+export interface InvitationView {
+  invitation: Invitation;
+  signedInAs: { email: string | null } | null;
+}
+
+export interface License {
+  id: string;
+  name: string;
+  districtName: string;
+  schoolName: string | null;
+  seats: number;
+  seatsUsed: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+export type MemberState = 'invited' | 'accepted' | 'complete';
+
+export interface LicenseMember {
+  id: string;
+  email: string;
+  name: string | null;
+  state: MemberState;
+  invitedAt: string;
+  acceptedAt: string | null;
+  lastSentAt: string | null;
+  invitationExpired: boolean;
+}
+
+export interface OperatorLicense {
+  id: string;
+  name: string;
+  schoolId: string | null;
+  schoolName: string | null;
+  seats: number;
+  seatsUsed: number;
+  startsOn: string;
+  endsOn: string;
+  admins: { email: string; name: string }[];
+}
+
+export interface OperatorDistrict {
+  id: string;
+  name: string;
+  schools: NamedRef[];
+  licenses: OperatorLicense[];
+}
+
+export interface NewLicense {
+  districtId: string;
+  schoolId: string | null;
+  name: string;
+  seats: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+export interface ClassSummary {
+  id: string;
+  name: string;
+  source: 'manual' | 'clever' | 'classlink';
+  studentCount: number;
+  teachers: string[];
+}
+
+export interface ClassList {
+  classes: ClassSummary[];
+  rostering: { available: boolean };
+}
+
+export interface MailMessage {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  createdAt: string;
+}
