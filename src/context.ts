@@ -16,7 +16,17 @@ import type { Mailer } from './email/mail.types.ts';
 import { createJobHandlers } from './jobs/handlers.ts';
 import { startQueue, type JobHandlers, type Queue } from './jobs/queue.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
-import { deriveKey } from './lib/crypto.ts';
+import { SecretBox, deriveKey } from './lib/crypto.ts';
+import { createClassLinkSignIn } from './auth/classlink-signin.ts';
+import { createCleverSignIn } from './auth/clever-signin.ts';
+import type { SignInStrategy } from './auth/provider-signin.types.ts';
+import { SignInFlows } from './auth/signin-flows.ts';
+import { LinkingService } from './domain/identities/linking.service.ts';
+import { IntegrationsService, type ProviderFactory } from './domain/integrations/integrations.service.ts';
+import type { ClassLinkSettings } from './domain/integrations/integrations.types.ts';
+import { createCleverTokenDirectory } from './providers/clever-district-tokens.ts';
+import { createRosterProvider } from './providers/index.ts';
+import type { ProviderKind } from './providers/roster-provider.ts';
 import type { Logger } from './lib/logger.ts';
 
 export interface Services {
@@ -25,6 +35,41 @@ export interface Services {
   readonly licenses: LicensesService;
   readonly invitations: InvitationsService;
   readonly operator: OperatorService;
+  readonly linking: LinkingService;
+  readonly signInFlows: SignInFlows;
+  readonly integrations: IntegrationsService;
+}
+
+/** The sign-in strategies of every provider with a configured client. */
+function signInStrategies(config: Config): Map<ProviderKind, SignInStrategy> {
+  const strategies = new Map<ProviderKind, SignInStrategy>();
+  const { clever, classlink } = config.providers;
+  if (clever.clientId && clever.clientSecret) {
+    strategies.set('clever', createCleverSignIn({ ...clever, clientId: clever.clientId, clientSecret: clever.clientSecret }));
+  }
+  if (classlink.clientId && classlink.clientSecret) {
+    strategies.set('classlink', createClassLinkSignIn({ ...classlink, clientId: classlink.clientId, clientSecret: classlink.clientSecret }));
+  }
+  return strategies;
+}
+
+/** Builds the roster adapter for one integration from its settings and decrypted credentials. */
+function providerFactory(config: Config, logger: Logger): ProviderFactory {
+  return (integration, credentials) => {
+    const onWarning = (message: string) => logger.warn({ integrationId: integration.id, provider: integration.provider }, message);
+    if (credentials.provider === 'clever') {
+      return createRosterProvider({ kind: 'clever', apiUrl: config.providers.clever.apiUrl, districtToken: credentials.districtToken, onWarning });
+    }
+    const settings = integration.settings as ClassLinkSettings;
+    return createRosterProvider({
+      kind: 'classlink',
+      serverUrl: settings.rosterServerUrl,
+      version: settings.oneRosterVersion,
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
+      onWarning,
+    });
+  };
 }
 
 /** Everything a process role needs, wired once. The only place concrete parts meet. */
@@ -88,7 +133,18 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       tokens: new InvitationTokens(deriveKey(masterKey, 'invitations')),
       ttlDays: config.invitationTtlDays,
     });
+    const linking = new LinkingService({ store, clock });
     const services: Services = {
+      linking,
+      signInFlows: new SignInFlows({ store, clock, linking, strategies: signInStrategies(config) }),
+      integrations: new IntegrationsService({
+        store,
+        clock,
+        secrets: new SecretBox(masterKey),
+        providers: providerFactory(config, logger),
+        cleverTokens: createCleverTokenDirectory(config.providers.clever),
+        allowHttpRosterServers: config.env !== 'production',
+      }),
       accounts,
       sessions: new SessionsService({ store, clock, ttlHours: config.sessionTtlHours }),
       licenses: new LicensesService({ store, clock }),

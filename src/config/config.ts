@@ -39,6 +39,14 @@ const schema = z.object({
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   ROLLCALL_DEMO: bool.optional(),
+  CLEVER_AUTH_URL: optionalUrl,
+  CLEVER_API_URL: optionalUrl,
+  CLEVER_CLIENT_ID: z.string().optional(),
+  CLEVER_CLIENT_SECRET: z.string().optional(),
+  CLASSLINK_LAUNCHPAD_URL: optionalUrl,
+  CLASSLINK_API_URL: optionalUrl,
+  CLASSLINK_CLIENT_ID: z.string().optional(),
+  CLASSLINK_CLIENT_SECRET: z.string().optional(),
   SIM_CLEVER_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
   SIM_CLASSLINK_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
 });
@@ -66,7 +74,24 @@ export interface Config {
   /** Start the simulators and seed the demo district in this process. */
   readonly demo: boolean;
   readonly sim: { readonly cleverPort: number; readonly classlinkPort: number };
+  /** Sign-in clients; a provider without a client id has no "Log in with" button. */
+  readonly providers: {
+    readonly clever: ProviderClientConfig & { readonly authUrl: string; readonly apiUrl: string };
+    readonly classlink: ProviderClientConfig & { readonly launchpadUrl: string; readonly apiUrl: string };
+  };
 }
+
+export interface ProviderClientConfig {
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly redirectUri: string;
+}
+
+/** What the simulators register for the demo (sim/ defaults); used only when ROLLCALL_DEMO is on. */
+export const demoClients = {
+  clever: { clientId: 'rollcall-clever-demo', clientSecret: 'clever-demo-secret' },
+  classlink: { clientId: 'rollcall-classlink-demo', clientSecret: 'classlink-demo-secret' },
+} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -99,6 +124,35 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+  const demo = env.ROLLCALL_DEMO ?? !env.DATABASE_URL;
+  const sim = (port: number) => `http://127.0.0.1:${port}`;
+  const providerUrls = [
+    ['CLEVER_AUTH_URL', env.CLEVER_AUTH_URL],
+    ['CLEVER_API_URL', env.CLEVER_API_URL],
+    ['CLASSLINK_LAUNCHPAD_URL', env.CLASSLINK_LAUNCHPAD_URL],
+    ['CLASSLINK_API_URL', env.CLASSLINK_API_URL],
+  ] as const;
+  if (env.NODE_ENV === 'production') {
+    for (const [name, value] of providerUrls) {
+      if (value?.startsWith('http://')) throw new ConfigError([`${name}: must be https in production`]);
+    }
+  }
+  const providers = {
+    clever: {
+      authUrl: (env.CLEVER_AUTH_URL ?? (demo ? sim(env.SIM_CLEVER_PORT) : 'https://clever.com')).replace(/\/+$/, ''),
+      apiUrl: (env.CLEVER_API_URL ?? (demo ? sim(env.SIM_CLEVER_PORT) : 'https://api.clever.com')).replace(/\/+$/, ''),
+      clientId: env.CLEVER_CLIENT_ID || (demo ? demoClients.clever.clientId : undefined),
+      clientSecret: env.CLEVER_CLIENT_SECRET || (demo ? demoClients.clever.clientSecret : undefined),
+      redirectUri: `${publicUrl}/auth/clever/callback`,
+    },
+    classlink: {
+      launchpadUrl: (env.CLASSLINK_LAUNCHPAD_URL ?? (demo ? sim(env.SIM_CLASSLINK_PORT) : 'https://launchpad.classlink.com')).replace(/\/+$/, ''),
+      apiUrl: (env.CLASSLINK_API_URL ?? (demo ? sim(env.SIM_CLASSLINK_PORT) : 'https://nodeapi.classlink.com')).replace(/\/+$/, ''),
+      clientId: env.CLASSLINK_CLIENT_ID || (demo ? demoClients.classlink.clientId : undefined),
+      clientSecret: env.CLASSLINK_CLIENT_SECRET || (demo ? demoClients.classlink.clientSecret : undefined),
+      redirectUri: `${publicUrl}/auth/classlink/callback`,
+    },
+  };
   const database = env.DATABASE_URL
     ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
     : ({ kind: 'pglite', dataDir: env.ROLLCALL_DATA_DIR } as const);
@@ -117,7 +171,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: env.SESSION_TTL_HOURS,
     invitationTtlDays: env.INVITATION_TTL_DAYS,
     signinRateLimit: env.SIGNIN_RATE_LIMIT,
-    demo: env.ROLLCALL_DEMO ?? database.kind === 'pglite',
+    demo,
     sim: Object.freeze({ cleverPort: env.SIM_CLEVER_PORT, classlinkPort: env.SIM_CLASSLINK_PORT }),
+    providers: Object.freeze({ clever: Object.freeze(providers.clever), classlink: Object.freeze(providers.classlink) }),
   });
 }

@@ -115,6 +115,55 @@ export interface AuditEventsTable {
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+export type ProviderName = 'clever' | 'classlink';
+export type IntegrationStatus = 'active' | 'needs_attention' | 'disabled';
+type Json<T> = ColumnType<T, string, string>;
+
+export interface IntegrationsTable {
+  id: Generated<string>;
+  district_id: string;
+  provider: ProviderName;
+  tenant_key: string;
+  status: Generated<IntegrationStatus>;
+  settings: Json<Record<string, unknown>>;
+  credentials_sealed: string;
+  status_reason: string | null;
+  last_test_at: NullableTimestamp;
+  last_test_result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IntegrationSchoolsTable {
+  integration_id: string;
+  external_id: string;
+  name: string;
+  school_id: string | null;
+  updated_at: Timestamp;
+}
+
+export interface IdentitiesTable {
+  id: Generated<string>;
+  user_id: string;
+  provider: ProviderName;
+  tenant_key: string;
+  external_id: string;
+  created_at: Timestamp;
+  last_sign_in_at: NullableTimestamp;
+}
+
+export interface AuthFlowsTable {
+  state_hash: string;
+  provider: ProviderName;
+  purpose: 'signin' | 'connect';
+  code_verifier: string | null;
+  nonce: string | null;
+  user_id: string | null;
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 export interface DB {
   districts: DistrictsTable;
   schools: SchoolsTable;
@@ -127,6 +176,10 @@ export interface DB {
   license_members: LicenseMembersTable;
   mail_capture: MailCaptureTable;
   audit_events: AuditEventsTable;
+  integrations: IntegrationsTable;
+  integration_schools: IntegrationSchoolsTable;
+  identities: IdentitiesTable;
+  auth_flows: AuthFlowsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,6 +8,8 @@ import { DistrictsRepository } from '../domain/districts/districts.repository.ts
 import { LicensesRepository } from '../domain/licenses/licenses.repository.ts';
 import { AuditRepository } from '../domain/audit/audit.repository.ts';
 import { MailRepository } from '../email/mail.repository.ts';
+import { IntegrationsRepository } from '../domain/integrations/integrations.repository.ts';
+import { AuthFlowsRepository, IdentitiesRepository } from '../domain/identities/identities.repository.ts';
 
 /**
  * The data layer as domain services see it: repositories bound to one
@@ -22,6 +24,9 @@ export interface Store {
   readonly licenses: LicensesRepository;
   readonly audit: AuditRepository;
   readonly mail: MailRepository;
+  readonly integrations: IntegrationsRepository;
+  readonly identities: IdentitiesRepository;
+  readonly authFlows: AuthFlowsRepository;
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: { singletonKey?: string }): Promise<void>;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
 }
@@ -35,6 +40,9 @@ export function createStore(db: Kysely<DB>, queue: Queue | undefined, inTransact
     licenses: new LicensesRepository(db),
     audit: new AuditRepository(db),
     mail: new MailRepository(db),
+    integrations: new IntegrationsRepository(db),
+    identities: new IdentitiesRepository(db),
+    authFlows: new AuthFlowsRepository(db),
     async enqueue(name, payload, options = {}) {
       if (!queue) throw new Error(`No job queue in this process to enqueue ${name}`);
       await queue.send(name, payload, { ...(inTransaction ? { within: db } : {}), ...options });

@@ -17,6 +17,8 @@ import { healthRoutes } from './routes/health.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { licenseRoutes } from './routes/licenses.routes.ts';
 import { operatorRoutes } from './routes/operator.routes.ts';
+import { providerAuthRoutes } from './routes/provider-auth.routes.ts';
+import { integrationRoutes } from './routes/integrations.routes.ts';
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -66,6 +68,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   licenseRoutes(app, ctx);
   operatorRoutes(app, ctx);
   classRoutes(app, ctx);
+  providerAuthRoutes(app, ctx);
+  integrationRoutes(app, ctx);
   devMailRoutes(app, ctx);
 
   const hasWeb = existsSync(`${webDist}index.html`);

@@ -27,6 +27,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly fields: readonly FieldProblem[] = [],
+    /** A stable sub-code for the UI where one code covers several situations (e.g. sign-in refusals). */
+    readonly reason?: string,
   ) {
     super(message);
     this.name = 'AppError';

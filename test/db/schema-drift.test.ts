@@ -27,6 +27,13 @@ const expected: { [T in keyof DB]: readonly string[] } = {
   ]),
   mail_capture: columnsOf<DB['mail_capture']>()(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at']),
   audit_events: columnsOf<DB['audit_events']>()(['id', 'at', 'actor_user_id', 'district_id', 'action', 'target_type', 'target_id', 'details']),
+  integrations: columnsOf<DB['integrations']>()([
+    'id', 'district_id', 'provider', 'tenant_key', 'status', 'settings', 'credentials_sealed', 'status_reason',
+    'last_test_at', 'last_test_result', 'created_at', 'updated_at',
+  ]),
+  integration_schools: columnsOf<DB['integration_schools']>()(['integration_id', 'external_id', 'name', 'school_id', 'updated_at']),
+  identities: columnsOf<DB['identities']>()(['id', 'user_id', 'provider', 'tenant_key', 'external_id', 'created_at', 'last_sign_in_at']),
+  auth_flows: columnsOf<DB['auth_flows']>()(['state_hash', 'provider', 'purpose', 'code_verifier', 'nonce', 'user_id', 'return_to', 'created_at', 'expires_at']),
 };
 
 let t: TestContext;

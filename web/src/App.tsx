@@ -8,6 +8,7 @@ import { InvitationPage } from './pages/Invitation.tsx';
 import { LicensePage } from './pages/License.tsx';
 import { Licenses } from './pages/Licenses.tsx';
 import { Operator } from './pages/Operator.tsx';
+import { Profile } from './pages/Profile.tsx';
 import { ResetPasswordComplete, ResetPasswordRequest } from './pages/ResetPassword.tsx';
 import { NotFound, RosteringHelp, RosteringImport } from './pages/RosteringHelp.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -43,6 +44,7 @@ export function AppRoutes() {
       <Route path="/licenses" element={<RequireUser><Licenses /></RequireUser>} />
       <Route path="/licenses/:id" element={<RequireUser><LicensePage /></RequireUser>} />
       <Route path="/operator" element={<RequireUser allow={isOperator}><Operator /></RequireUser>} />
+      <Route path="/profile" element={<RequireUser><Profile /></RequireUser>} />
       <Route path="/dev/mail" element={<DevMail />} />
       <Route path="*" element={<NotFound />} />
     </Routes>

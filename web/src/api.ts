@@ -10,7 +10,7 @@ import type {
   OperatorDistrict,
   Session,
   User,
-} from './types.ts';
+ ProfileView } from './types.ts';
 
 /** Every failed request becomes one of these: the server's code, message and field problems. */
 export class ApiError extends Error {
@@ -146,5 +146,6 @@ export const api = {
     post<{ admin: { email: string; name: string } }>(`/api/operator/licenses/${enc(licenseId)}/admins`, b),
 
   classes: () => get<ClassList>('/api/classes'),
+  profile: () => get<ProfileView>('/api/profile'),
   devMail: () => get<{ messages: MailMessage[] }>('/api/dev/mail'),
 };

@@ -126,3 +126,8 @@ export interface MailMessage {
   html: string | null;
   createdAt: string;
 }
+
+export interface ProfileView {
+  identities: { provider: 'clever' | 'classlink'; lastSignInAt: string | null }[];
+  providers: { id: 'clever' | 'classlink'; label: string; connectHref: string }[];
+}

@@ -25,7 +25,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/session', async (request, reply) => {
     const actor = request.actor;
-    return reply.send({ user: actor ? presentUser(actor.user, actor) : null, csrfToken: reply.generateCsrf() });
+    const providers = ctx.services.signInFlows.providers.map((p) => ({ id: p.provider, label: p.label, href: `/auth/${p.provider}/start` }));
+    return reply.send({ user: actor ? presentUser(actor.user, actor) : null, csrfToken: reply.generateCsrf(), providers });
   });
 
   app.post('/api/auth/signup', { config: signInLimit }, async (request, reply) => {

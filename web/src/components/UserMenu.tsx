@@ -114,6 +114,11 @@ export function UserMenu({ user }: { user: User }) {
               </li>
             )}
             <li>
+              <Link to="/profile" onClick={close}>
+                Your account
+              </Link>
+            </li>
+            <li>
               <Link to="/help/rostering" onClick={close}>
                 Help
               </Link>

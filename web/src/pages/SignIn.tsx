@@ -8,6 +8,7 @@ import { useTitle } from '../components/Guards.tsx';
 import { useSubmit } from '../forms.ts';
 import { afterSignIn, safeReturnTo } from '../navigation.ts';
 import { useSession } from '../session.tsx';
+import { signInErrorMessage } from '../signin-errors.ts';
 
 export function SignIn() {
   useTitle('Sign in');
@@ -19,6 +20,8 @@ export function SignIn() {
   const [password, setPassword] = useState('');
   const { pending, error, run } = useSubmit();
   const providers = session?.providers ?? [];
+  const providerError = signInErrorMessage(params.get('error'), params.get('provider'));
+  const providerHref = (href: string) => (returnTo ? `${href}?returnTo=${encodeURIComponent(returnTo)}` : href);
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -32,11 +35,16 @@ export function SignIn() {
   return (
     <section className="page narrow">
       <h1>Sign in to Rollcall</h1>
+      {providerError && (
+        <p role="alert" className="form-error">
+          {providerError}
+        </p>
+      )}
       {/* Rostering sign-in (Clever, ClassLink) appears here once the server lists providers. */}
       {providers.length > 0 && (
         <div className="providers">
           {providers.map((p) => (
-            <a key={p.id} className="button button-provider" href={p.href}>
+            <a key={p.id} className="button button-provider" href={providerHref(p.href)}>
               Log in with {p.label}
             </a>
           ))}
