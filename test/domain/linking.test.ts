@@ -32,7 +32,7 @@ const profile = (over: Partial<ProviderProfile> & Pick<ProviderProfile, 'tenantK
 });
 
 async function userCount() {
-  return (await t.ctx.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+  return Number((await t.ctx.database.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 async function refusal(p: Promise<unknown>): Promise<string | undefined> {
