@@ -10,14 +10,16 @@ export const insecureIfHttp = (url: string) => (url.startsWith('http://') ? { ex
 /** Maps openid-client and fetch failures at the token/userinfo step to a reason the UI can explain. */
 export function asSignInError(error: unknown, provider: string): SignInError {
   if (error instanceof SignInError) return error;
-  const e = error as { name?: string; code?: string; error?: string; status?: number; message?: string; cause?: unknown };
-  if (e?.error === 'invalid_grant' || e?.error === 'invalid_client' || e?.code === 'OAUTH_RESPONSE_BODY_ERROR') {
-    return new SignInError('code_rejected', `${provider} did not accept this sign-in (${e.error ?? 'rejected'}). Start again from the sign-in page.`);
-  }
+  const e = error as { name?: string; code?: string; error?: string; status?: number; message?: string; cause?: { status?: number } };
+  // oauth4webapi puts the HTTP response in `cause` (non-conforming answers) or `status` (error bodies).
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.cause?.status === 'number' ? e.cause.status : undefined;
+  if (status !== undefined && status >= 500) return new SignInError('provider_unavailable', `${provider} answered with an error (${status}). Try again in a minute.`);
   if (e?.name === 'TypeError' || e?.code === 'OAUTH_TIMEOUT' || e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new SignInError('provider_unavailable', `${provider} did not answer. Try again in a minute.`);
   }
-  if (typeof e?.status === 'number' && e.status >= 500) return new SignInError('provider_unavailable', `${provider} answered with an error (${e.status}). Try again in a minute.`);
+  if (e?.error || e?.code === 'OAUTH_RESPONSE_BODY_ERROR' || (status !== undefined && status >= 400)) {
+    return new SignInError('code_rejected', `${provider} did not accept this sign-in (${e.error ?? status}). Start again from the sign-in page.`);
+  }
   return new SignInError('bad_response', `${provider} sent a sign-in response Rollcall could not verify (${e?.code ?? e?.name ?? 'unknown'}).`);
 }
 
