@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './cli/admin.commands.ts';
+import { registerIntegrationCommands } from './cli/integrations.commands.ts';
 import { runRoles } from './cli/run.command.ts';
 import { withContext } from './cli/runtime.ts';
 
@@ -31,5 +32,6 @@ program
     await runSimCommand(opts);
   });
 registerAdminCommands(program);
+registerIntegrationCommands(program);
 
 await program.parseAsync(process.argv);
