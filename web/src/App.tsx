@@ -4,6 +4,8 @@ import { Loading, RequireUser } from './components/Guards.tsx';
 import { homePath } from './navigation.ts';
 import { Classes } from './pages/Classes.tsx';
 import { DevMail } from './pages/DevMail.tsx';
+import { District } from './pages/District.tsx';
+import { IntegrationPage } from './pages/Integration.tsx';
 import { InvitationPage } from './pages/Invitation.tsx';
 import { LicensePage } from './pages/License.tsx';
 import { Licenses } from './pages/Licenses.tsx';
@@ -20,6 +22,7 @@ import type { User } from './types.ts';
 
 
 const isOperator = (u: User) => u.role === 'operator' || u.abilities.operator;
+const seesDistricts = (u: User) => isOperator(u) || u.abilities.districtAdminOf.length > 0;
 
 function Home() {
   const { session } = useSession();
@@ -44,6 +47,8 @@ export function AppRoutes() {
       <Route path="/licenses" element={<RequireUser><Licenses /></RequireUser>} />
       <Route path="/licenses/:id" element={<RequireUser><LicensePage /></RequireUser>} />
       <Route path="/operator" element={<RequireUser allow={isOperator}><Operator /></RequireUser>} />
+      <Route path="/integrations/:id" element={<RequireUser allow={seesDistricts}><IntegrationPage /></RequireUser>} />
+      <Route path="/district" element={<RequireUser allow={seesDistricts}><District /></RequireUser>} />
       <Route path="/profile" element={<RequireUser><Profile /></RequireUser>} />
       <Route path="/dev/mail" element={<DevMail />} />
       <Route path="*" element={<NotFound />} />

@@ -1,16 +1,23 @@
 import type {
   ClassList,
   FieldProblem,
+  Integration,
+  IntegrationDetail,
   InvitationView,
   License,
   LicenseMember,
   MailMessage,
   NamedRef,
+  NewClassLinkIntegration,
+  NewCleverIntegration,
   NewLicense,
   OperatorDistrict,
+  ProfileView,
+  SchoolMapping,
   Session,
+  TestResult,
   User,
- ProfileView } from './types.ts';
+} from './types.ts';
 
 /** Every failed request becomes one of these: the server's code, message and field problems. */
 export class ApiError extends Error {
@@ -107,6 +114,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
 
 const get = <T>(path: string) => request<T>('GET', path);
 const post = <T>(path: string, body?: unknown) => request<T>('POST', path, body);
+const put = <T>(path: string, body?: unknown) => request<T>('PUT', path, body);
 const enc = encodeURIComponent;
 
 export const api = {
@@ -144,6 +152,15 @@ export const api = {
   createLicense: (b: NewLicense) => post<{ license: License }>('/api/operator/licenses', b),
   addLicenseAdmin: (licenseId: string, b: { email: string; name: string }) =>
     post<{ admin: { email: string; name: string } }>(`/api/operator/licenses/${enc(licenseId)}/admins`, b),
+
+  integrations: () => get<{ integrations: Integration[] }>('/api/integrations'),
+  integration: (id: string) => get<IntegrationDetail>(`/api/integrations/${enc(id)}`),
+  connectClever: (b: NewCleverIntegration) => post<{ integration: Integration }>('/api/operator/integrations/clever', b),
+  connectClassLink: (b: NewClassLinkIntegration) =>
+    post<{ integration: Integration }>('/api/operator/integrations/classlink', b),
+  testIntegration: (id: string) => post<{ result: TestResult }>(`/api/integrations/${enc(id)}/test`),
+  mapSchool: (id: string, externalId: string, schoolId: string | null) =>
+    put<{ schools: SchoolMapping[] }>(`/api/integrations/${enc(id)}/schools/${enc(externalId)}`, { schoolId }),
 
   classes: () => get<ClassList>('/api/classes'),
   profile: () => get<ProfileView>('/api/profile'),

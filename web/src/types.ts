@@ -131,3 +131,69 @@ export interface ProfileView {
   identities: { provider: 'clever' | 'classlink'; lastSignInAt: string | null }[];
   providers: { id: 'clever' | 'classlink'; label: string; connectHref: string }[];
 }
+
+export type ProviderId = 'clever' | 'classlink';
+export type IntegrationStatus = 'active' | 'needs_attention' | 'disabled';
+export type OneRosterVersion = '1.1' | '1.2';
+
+export interface CleverSettings {
+  cleverDistrictId: string;
+}
+
+export interface ClassLinkSettings {
+  tenantId: string;
+  rosterServerUrl: string;
+  oneRosterVersion: OneRosterVersion;
+}
+
+/** A district's connection to a rostering provider. Credentials never leave the server. */
+export interface Integration {
+  id: string;
+  districtId: string;
+  districtName: string;
+  provider: ProviderId;
+  /** Clever district id or ClassLink tenant id. */
+  tenantKey: string;
+  status: IntegrationStatus;
+  statusReason: string | null;
+  settings: CleverSettings | ClassLinkSettings;
+  lastTestAt: string | null;
+  /** The stored TestResult of the last test; read it through asTestResult. */
+  lastTestResult: Record<string, unknown> | null;
+}
+
+/** A provider's school and the Rollcall school it feeds (null: not mapped). */
+export interface SchoolMapping {
+  externalId: string;
+  name: string;
+  schoolId: string | null;
+}
+
+export interface IntegrationDetail {
+  integration: Integration;
+  schools: SchoolMapping[];
+}
+
+export interface ConnectionReport {
+  district: { externalId: string; name: string };
+  schools: number;
+  teachers: number;
+  sections: number;
+  students: number;
+}
+
+export type TestResult = { ok: true; report: ConnectionReport } | { ok: false; kind: string; message: string };
+
+export interface NewCleverIntegration {
+  districtId: string;
+  cleverDistrictId: string;
+}
+
+export interface NewClassLinkIntegration {
+  districtId: string;
+  tenantId: string;
+  rosterServerUrl: string;
+  oneRosterVersion: OneRosterVersion;
+  clientId: string;
+  clientSecret: string;
+}

@@ -29,7 +29,7 @@ describe('header', () => {
 
     await click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
-    expect(links(page.container)).toEqual(['Skip to content', 'Rollcall', 'My Classes', 'Licenses', 'Help']);
+    expect(links(page.container)).toEqual(['Skip to content', 'Rollcall', 'My Classes', 'Licenses', 'Your account', 'Help']);
     act(() => {
       toggle.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     });
@@ -43,5 +43,14 @@ describe('header', () => {
     expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /api/auth/signout', 'GET /api/session']);
     expect(page.location()).toBe('/signin');
     expect(links(page.container)).not.toContain('Licenses');
+  });
+
+  it('shows District to a district administrator', async () => {
+    const user = makeUser({ abilities: { operator: false, licenseAdminOf: [], districtAdminOf: [{ id: 'd1', name: 'D' }] } });
+    page = await renderPage(<Header />, { path: '/classes', session: { user, csrfToken: 'c' } });
+    await click(button(page.container, 'Ada Teacher ▾'));
+    expect(links(page.container)).toEqual(['Skip to content', 'Rollcall', 'My Classes', 'District', 'Your account', 'Help']);
+    const district = Array.from(page.container.querySelectorAll('a')).find((a) => a.textContent === 'District');
+    expect(district?.getAttribute('href')).toBe('/district');
   });
 });

@@ -69,6 +69,7 @@ export function UserMenu({ user }: { user: User }) {
 
   const close = () => setOpen(false);
   const isAdmin = user.abilities.licenseAdminOf.length > 0;
+  const isDistrictAdmin = user.abilities.districtAdminOf.length > 0;
   const isOperator = user.abilities.operator || user.role === 'operator';
   return (
     <div
@@ -103,6 +104,13 @@ export function UserMenu({ user }: { user: User }) {
               <li>
                 <Link to="/licenses" onClick={close}>
                   Licenses
+                </Link>
+              </li>
+            )}
+            {isDistrictAdmin && (
+              <li>
+                <Link to="/district" onClick={close}>
+                  District
                 </Link>
               </li>
             )}

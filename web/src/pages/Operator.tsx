@@ -5,15 +5,18 @@ import type { ApiError } from '../api.ts';
 import { Loading, useTitle } from '../components/Guards.tsx';
 import { asApiError } from '../forms.ts';
 import { formatDay } from '../format.ts';
-import type { OperatorDistrict } from '../types.ts';
+import type { Integration, OperatorDistrict } from '../types.ts';
+import { DistrictIntegrations } from './DistrictIntegrations.tsx';
 import { AddAdminForm, AddLicenseForm } from './LicenseForms.tsx';
 import { AddDistrictForm, AddSchoolForm } from './OperatorForms.tsx';
+import { useIntegrations } from './useIntegrations.ts';
 
 /** Our support staff's console: districts, their schools and licenses, and the forms to add them. */
 export function Operator() {
   useTitle('Operator');
   const [districts, setDistricts] = useState<OperatorDistrict[] | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const integrations = useIntegrations();
 
   const load = useCallback(async () => {
     try {
@@ -36,6 +39,11 @@ export function Operator() {
           {error.message}
         </p>
       )}
+      {integrations.error && (
+        <p role="alert" className="form-error">
+          Integrations: {integrations.error.message}
+        </p>
+      )}
       {!districts && !error && <Loading />}
       {districts && (
         <div className="operator">
@@ -43,7 +51,13 @@ export function Operator() {
             <h2>Districts</h2>
             {districts.length === 0 && <p className="empty card">No districts yet. Add the first one.</p>}
             {districts.map((d) => (
-              <DistrictCard key={d.id} district={d} />
+              <DistrictCard
+                key={d.id}
+                district={d}
+                integrations={integrations.integrations?.filter((i) => i.districtId === d.id) ?? null}
+                integrationsFailed={integrations.error !== null}
+                onIntegrationsChanged={integrations.reload}
+              />
             ))}
           </div>
           <div className="operator-forms">
@@ -59,7 +73,14 @@ export function Operator() {
   );
 }
 
-function DistrictCard({ district }: { district: OperatorDistrict }) {
+interface DistrictCardProps {
+  district: OperatorDistrict;
+  integrations: Integration[] | null;
+  integrationsFailed: boolean;
+  onIntegrationsChanged: () => Promise<void>;
+}
+
+function DistrictCard({ district, integrations, integrationsFailed, onIntegrationsChanged }: DistrictCardProps) {
   return (
     <article className="card district" aria-labelledby={`district-${district.id}`}>
       <h3 id={`district-${district.id}`}>{district.name}</h3>
@@ -108,6 +129,12 @@ function DistrictCard({ district }: { district: OperatorDistrict }) {
           </tbody>
         </table>
       )}
+      <DistrictIntegrations
+        district={district}
+        integrations={integrations}
+        loadFailed={integrationsFailed}
+        onChanged={onIntegrationsChanged}
+      />
     </article>
   );
 }
