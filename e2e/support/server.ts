@@ -4,8 +4,8 @@ import { createTestContext, type TestContext } from '../../test/support/context.
 import { freePort } from '../../test/support/processes.ts';
 
 /** A real Rollcall server (web + workers) on a free port, on PGlite or TEST_DATABASE_URL. */
-export async function startServer(env: Record<string, string> = {}): Promise<{ t: TestContext; app: FastifyInstance; url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+export async function startServer(env: Record<string, string> = {}, fixedPort?: number): Promise<{ t: TestContext; app: FastifyInstance; url: string; stop(): Promise<void> }> {
+  const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const t = await createTestContext({ PUBLIC_URL: url, PORT: String(port), SIGNIN_RATE_LIMIT: '1000', ...env });
   await t.ctx.queue.work(t.ctx.jobHandlers, t.ctx.logger);
