@@ -22,6 +22,8 @@ import { createCleverSignIn } from './auth/clever-signin.ts';
 import type { SignInStrategy } from './auth/provider-signin.types.ts';
 import { SignInFlows } from './auth/signin-flows.ts';
 import { LinkingService } from './domain/identities/linking.service.ts';
+import { ClassesService } from './domain/classes/classes.service.ts';
+import { RosteringService } from './domain/rostering/rostering.service.ts';
 import { IntegrationsService, type ProviderFactory } from './domain/integrations/integrations.service.ts';
 import type { ClassLinkSettings } from './domain/integrations/integrations.types.ts';
 import { createCleverTokenDirectory } from './providers/clever-district-tokens.ts';
@@ -38,6 +40,8 @@ export interface Services {
   readonly linking: LinkingService;
   readonly signInFlows: SignInFlows;
   readonly integrations: IntegrationsService;
+  readonly rostering: RosteringService;
+  readonly classes: ClassesService;
 }
 
 /** The sign-in strategies of every provider with a configured client. */
@@ -58,7 +62,7 @@ function providerFactory(config: Config, logger: Logger): ProviderFactory {
   return (integration, credentials) => {
     const onWarning = (message: string) => logger.warn({ integrationId: integration.id, provider: integration.provider }, message);
     if (credentials.provider === 'clever') {
-      return createRosterProvider({ kind: 'clever', apiUrl: config.providers.clever.apiUrl, districtToken: credentials.districtToken, onWarning });
+      return createRosterProvider({ kind: 'clever', apiUrl: config.providers.clever.apiUrl, districtToken: credentials.districtToken, pageSize: config.providerPageSize, onWarning });
     }
     const settings = integration.settings as ClassLinkSettings;
     return createRosterProvider({
@@ -67,6 +71,7 @@ function providerFactory(config: Config, logger: Logger): ProviderFactory {
       version: settings.oneRosterVersion,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
+      pageSize: config.providerPageSize,
       onWarning,
     });
   };
@@ -134,24 +139,29 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       ttlDays: config.invitationTtlDays,
     });
     const linking = new LinkingService({ store, clock });
+    const integrations = new IntegrationsService({
+      store,
+      clock,
+      secrets: new SecretBox(masterKey),
+      providers: providerFactory(config, logger),
+      cleverTokens: createCleverTokenDirectory(config.providers.clever),
+      allowHttpRosterServers: config.env !== 'production',
+    });
+    const { providerTimeoutMs } = config;
+    const rostering = new RosteringService({ store, clock, integrations, providerTimeoutMs });
     const services: Services = {
       linking,
       signInFlows: new SignInFlows({ store, clock, linking, strategies: signInStrategies(config) }),
-      integrations: new IntegrationsService({
-        store,
-        clock,
-        secrets: new SecretBox(masterKey),
-        providers: providerFactory(config, logger),
-        cleverTokens: createCleverTokenDirectory(config.providers.clever),
-        allowHttpRosterServers: config.env !== 'production',
-      }),
+      integrations,
+      rostering,
+      classes: new ClassesService({ store, clock, integrations, providerTimeoutMs }),
       accounts,
       sessions: new SessionsService({ store, clock, ttlHours: config.sessionTtlHours }),
       licenses: new LicensesService({ store, clock }),
       invitations,
       operator: new OperatorService({ store, clock }),
     };
-    const jobHandlers = createJobHandlers({ accounts, invitations, store, mailer, publicUrl: config.publicUrl });
+    const jobHandlers = createJobHandlers({ accounts, invitations, rostering, store, mailer, publicUrl: config.publicUrl });
     return {
       config,
       logger,

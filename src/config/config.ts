@@ -47,6 +47,8 @@ const schema = z.object({
   CLASSLINK_API_URL: optionalUrl,
   CLASSLINK_CLIENT_ID: z.string().optional(),
   CLASSLINK_CLIENT_SECRET: z.string().optional(),
+  ROLLCALL_PROVIDER_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  ROLLCALL_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   SIM_CLEVER_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
   SIM_CLASSLINK_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
 });
@@ -74,6 +76,9 @@ export interface Config {
   /** Start the simulators and seed the demo district in this process. */
   readonly demo: boolean;
   readonly sim: { readonly cleverPort: number; readonly classlinkPort: number };
+  /** Records per provider page, and how long a teacher-facing provider call may take. */
+  readonly providerPageSize: number;
+  readonly providerTimeoutMs: number;
   /** Sign-in clients; a provider without a client id has no "Log in with" button. */
   readonly providers: {
     readonly clever: ProviderClientConfig & { readonly authUrl: string; readonly apiUrl: string };
@@ -172,6 +177,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     invitationTtlDays: env.INVITATION_TTL_DAYS,
     signinRateLimit: env.SIGNIN_RATE_LIMIT,
     demo,
+    providerPageSize: env.ROLLCALL_PROVIDER_PAGE_SIZE,
+    providerTimeoutMs: env.ROLLCALL_PROVIDER_TIMEOUT_MS,
     sim: Object.freeze({ cleverPort: env.SIM_CLEVER_PORT, classlinkPort: env.SIM_CLASSLINK_PORT }),
     providers: Object.freeze({ clever: Object.freeze(providers.clever), classlink: Object.freeze(providers.classlink) }),
   });

@@ -35,6 +35,7 @@ export interface UsersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   last_sign_in_at: NullableTimestamp;
+  grade: string | null;
 }
 
 export interface DistrictAdminsTable {
@@ -164,6 +165,77 @@ export interface AuthFlowsTable {
   expires_at: Timestamp;
 }
 
+export type ClassSource = 'manual' | 'clever' | 'classlink';
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
+
+export interface ClassesTable {
+  id: Generated<string>;
+  name: string;
+  source: ClassSource;
+  district_id: string | null;
+  integration_id: string | null;
+  external_id: string | null;
+  school_id: string | null;
+  course_name: string | null;
+  subject: string | null;
+  period: string | null;
+  term_name: string | null;
+  term_start: NullableDate;
+  term_end: NullableDate;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_synced_at: NullableTimestamp;
+  archived_at: NullableTimestamp;
+  archived_reason: string | null;
+}
+
+export interface ClassTeachersTable {
+  class_id: string;
+  user_id: string;
+  added_at: Timestamp;
+  removed_at: NullableTimestamp;
+}
+
+export interface EnrollmentsTable {
+  class_id: string;
+  user_id: string;
+  status: 'active' | 'removed';
+  enrolled_at: Timestamp;
+  removed_at: NullableTimestamp;
+  removed_reason: string | null;
+}
+
+export type SyncTrigger = 'import' | 'sync_now' | 'delta' | 'full' | 'schedule';
+export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  integration_id: string | null;
+  class_id: string | null;
+  requested_by: string | null;
+  trigger: SyncTrigger;
+  status: SyncStatus;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  warnings: ColumnType<string[], string | undefined, string>;
+  error: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface RosterChangesTable {
+  id: Generated<string>;
+  class_id: string;
+  user_id: string;
+  change: 'joined' | 'left' | 'returned';
+  at: Timestamp;
+  run_id: string | null;
+  reason: string | null;
+}
+
 export interface DB {
   districts: DistrictsTable;
   schools: SchoolsTable;
@@ -180,6 +252,11 @@ export interface DB {
   integration_schools: IntegrationSchoolsTable;
   identities: IdentitiesTable;
   auth_flows: AuthFlowsTable;
+  classes: ClassesTable;
+  class_teachers: ClassTeachersTable;
+  enrollments: EnrollmentsTable;
+  sync_runs: SyncRunsTable;
+  roster_changes: RosterChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -8,6 +8,9 @@ import { DistrictsRepository } from '../domain/districts/districts.repository.ts
 import { LicensesRepository } from '../domain/licenses/licenses.repository.ts';
 import { AuditRepository } from '../domain/audit/audit.repository.ts';
 import { MailRepository } from '../email/mail.repository.ts';
+import { ClassesRepository } from '../domain/classes/classes.repository.ts';
+import { RosterRepository } from '../domain/rostering/roster.repository.ts';
+import { SyncRunsRepository } from '../domain/rostering/sync-runs.repository.ts';
 import { IntegrationsRepository } from '../domain/integrations/integrations.repository.ts';
 import { AuthFlowsRepository, IdentitiesRepository } from '../domain/identities/identities.repository.ts';
 
@@ -27,6 +30,9 @@ export interface Store {
   readonly integrations: IntegrationsRepository;
   readonly identities: IdentitiesRepository;
   readonly authFlows: AuthFlowsRepository;
+  readonly classes: ClassesRepository;
+  readonly roster: RosterRepository;
+  readonly syncRuns: SyncRunsRepository;
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: { singletonKey?: string }): Promise<void>;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
 }
@@ -43,6 +49,9 @@ export function createStore(db: Kysely<DB>, queue: Queue | undefined, inTransact
     integrations: new IntegrationsRepository(db),
     identities: new IdentitiesRepository(db),
     authFlows: new AuthFlowsRepository(db),
+    classes: new ClassesRepository(db),
+    roster: new RosterRepository(db),
+    syncRuns: new SyncRunsRepository(db),
     async enqueue(name, payload, options = {}) {
       if (!queue) throw new Error(`No job queue in this process to enqueue ${name}`);
       await queue.send(name, payload, { ...(inTransaction ? { within: db } : {}), ...options });

@@ -19,6 +19,7 @@ import { licenseRoutes } from './routes/licenses.routes.ts';
 import { operatorRoutes } from './routes/operator.routes.ts';
 import { providerAuthRoutes } from './routes/provider-auth.routes.ts';
 import { integrationRoutes } from './routes/integrations.routes.ts';
+import { rosteringRoutes } from './routes/rostering.routes.ts';
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   classRoutes(app, ctx);
   providerAuthRoutes(app, ctx);
   integrationRoutes(app, ctx);
+  rosteringRoutes(app, ctx);
   devMailRoutes(app, ctx);
 
   const hasWeb = existsSync(`${webDist}index.html`);

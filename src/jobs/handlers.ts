@@ -1,5 +1,6 @@
 import type { AccountsService } from '../domain/accounts/accounts.service.ts';
 import type { InvitationsService } from '../domain/licenses/invitations.service.ts';
+import type { RosteringService } from '../domain/rostering/rostering.service.ts';
 import type { Store } from '../db/store.ts';
 import type { Mailer } from '../email/mail.types.ts';
 import { adminSetupEmail, invitationEmail, resetPasswordEmail, verifyEmail } from '../email/templates.ts';
@@ -10,6 +11,7 @@ const ADMIN_SETUP_TTL_HOURS = 24 * 7;
 export function createJobHandlers(deps: {
   accounts: AccountsService;
   invitations: InvitationsService;
+  rostering: RosteringService;
   store: Store;
   mailer: Mailer;
   publicUrl: string;
@@ -30,6 +32,9 @@ export function createJobHandlers(deps: {
       const invitation = await deps.invitations.issue(memberId);
       if (!invitation) return; // removed or accepted meanwhile: nothing to send
       await deps.mailer.send(invitationEmail({ ...invitation, to: invitation.email, url: link('/invitations/', invitation.token) }));
+    },
+    async 'rostering.import'({ runId }) {
+      await deps.rostering.runImportJob(runId);
     },
     async 'email.admin-setup'({ userId, licenseId }) {
       const license = await deps.store.licenses.findById(licenseId);

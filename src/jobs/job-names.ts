@@ -7,6 +7,7 @@ export interface JobPayloads {
   'email.reset-password': { userId: string };
   'email.invitation': { memberId: string };
   'email.admin-setup': { userId: string; licenseId: string };
+  'rostering.import': { runId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -16,4 +17,5 @@ export const jobNames: readonly JobName[] = [
   'email.reset-password',
   'email.invitation',
   'email.admin-setup',
+  'rostering.import',
 ];

@@ -2,6 +2,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import { Header } from './components/Header.tsx';
 import { Loading, RequireUser } from './components/Guards.tsx';
 import { homePath } from './navigation.ts';
+import { ClassPage } from './pages/ClassPage.tsx';
 import { Classes } from './pages/Classes.tsx';
 import { DevMail } from './pages/DevMail.tsx';
 import { District } from './pages/District.tsx';
@@ -12,7 +13,8 @@ import { Licenses } from './pages/Licenses.tsx';
 import { Operator } from './pages/Operator.tsx';
 import { Profile } from './pages/Profile.tsx';
 import { ResetPasswordComplete, ResetPasswordRequest } from './pages/ResetPassword.tsx';
-import { NotFound, RosteringHelp, RosteringImport } from './pages/RosteringHelp.tsx';
+import { NotFound, RosteringHelp } from './pages/RosteringHelp.tsx';
+import { RosteringImport } from './pages/RosteringImport.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { SignUp } from './pages/SignUp.tsx';
 import { Student } from './pages/Student.tsx';
@@ -42,6 +44,7 @@ export function AppRoutes() {
       <Route path="/invitations/:token" element={<InvitationPage />} />
       <Route path="/classes" element={<RequireUser><Classes /></RequireUser>} />
       <Route path="/classes/import" element={<RequireUser><RosteringImport /></RequireUser>} />
+      <Route path="/classes/:id" element={<RequireUser><ClassPage /></RequireUser>} />
       <Route path="/help/rostering" element={<RosteringHelp />} />
       <Route path="/student" element={<RequireUser><Student /></RequireUser>} />
       <Route path="/licenses" element={<RequireUser><Licenses /></RequireUser>} />

@@ -1,6 +1,10 @@
 import type {
+  ClassDetail,
   ClassList,
+  ClassSummary,
   FieldProblem,
+  ImportResponse,
+  ImportRun,
   Integration,
   IntegrationDetail,
   InvitationView,
@@ -14,7 +18,10 @@ import type {
   OperatorDistrict,
   ProfileView,
   SchoolMapping,
+  SectionRef,
+  SectionsView,
   Session,
+  SyncRun,
   TestResult,
   User,
 } from './types.ts';
@@ -163,6 +170,13 @@ export const api = {
     put<{ schools: SchoolMapping[] }>(`/api/integrations/${enc(id)}/schools/${enc(externalId)}`, { schoolId }),
 
   classes: () => get<ClassList>('/api/classes'),
+  createClass: (name: string) => post<{ class: ClassSummary }>('/api/classes', { name }),
+  class: (id: string) => get<ClassDetail>(`/api/classes/${enc(id)}`),
+  syncClass: (id: string) => post<{ run: SyncRun }>(`/api/classes/${enc(id)}/sync`),
+  removeClass: (id: string) => request<void>('DELETE', `/api/classes/${enc(id)}`),
+  rosterSections: () => get<SectionsView>('/api/rostering/sections'),
+  importSections: (sections: SectionRef[]) => post<ImportResponse>('/api/rostering/import', { sections }),
+  importRun: (runId: string) => get<ImportRun>(`/api/rostering/imports/${enc(runId)}`),
   profile: () => get<ProfileView>('/api/profile'),
   devMail: () => get<{ messages: MailMessage[] }>('/api/dev/mail'),
 };

@@ -33,10 +33,15 @@ export interface Rendered {
   location: () => string;
 }
 
-/** Render `ui` at `path` (matched by `pattern`) with a known session; every other path renders nothing. */
+function splitPath(path: string): { pathname: string; search: string } {
+  const q = path.indexOf('?');
+  return q < 0 ? { pathname: path, search: '' } : { pathname: path.slice(0, q), search: path.slice(q) };
+}
+
+/** Render `ui` at `path` (matched by `pattern`, with optional history `state`) with a known session; every other path renders nothing. */
 export async function renderPage(
   ui: ReactNode,
-  opts: { path: string; pattern?: string; session?: Session },
+  opts: { path: string; pattern?: string; session?: Session; state?: unknown },
 ): Promise<Rendered> {
   const session = opts.session ?? { user: null, csrfToken: 'csrf-test' };
   setCsrfToken(session.csrfToken);
@@ -46,7 +51,7 @@ export async function renderPage(
   await act(async () => {
     root = createRoot(container);
     root.render(
-      <MemoryRouter initialEntries={[opts.path]}>
+      <MemoryRouter initialEntries={[opts.state === undefined ? opts.path : { ...splitPath(opts.path), state: opts.state }]}>
         <SessionProvider initial={session}>
           <Routes>
             <Route path={opts.pattern ?? opts.path.split('?')[0]} element={ui} />

@@ -105,17 +105,116 @@ export interface NewLicense {
   endsOn: string;
 }
 
+export type ClassSource = 'manual' | 'clever' | 'classlink';
+
+export interface Term {
+  name: string;
+  startDate: string | null;
+  endDate: string | null;
+}
+
 export interface ClassSummary {
   id: string;
   name: string;
-  source: 'manual' | 'clever' | 'classlink';
+  source: ClassSource;
   studentCount: number;
   teachers: string[];
+  term: Term | null;
+  period: string | null;
+  subject: string | null;
+  lastSyncedAt: string | null;
 }
 
 export interface ClassList {
   classes: ClassSummary[];
-  rostering: { available: boolean };
+  rostering: { available: boolean; reason: string | null };
+}
+
+/** A section the provider says the teacher teaches, and where it stands in Rollcall. */
+export type SectionState = 'importable' | 'imported' | 'co-teacher' | 'term-ended';
+
+export interface RosterSection {
+  integrationId: string;
+  provider: ProviderId;
+  externalId: string;
+  name: string;
+  courseName: string | null;
+  subject: string | null;
+  period: string | null;
+  term: Term | null;
+  school: string | null;
+  coTeachers: string[];
+  studentCount: number | null;
+  state: SectionState;
+  classId: string | null;
+}
+
+export interface SectionsView {
+  seats: { licenseName: string; seats: number; used: number } | null;
+  sections: RosterSection[];
+  /** Not in the contract yet: names the provider when there are no sections to tell it from. */
+  provider?: ProviderId | null;
+}
+
+export interface SectionRef {
+  integrationId: string;
+  externalId: string;
+}
+
+export interface ImportedClass {
+  classId: string;
+  name: string;
+  created: boolean;
+  joined: boolean;
+  students: number;
+}
+
+/** POST /api/rostering/import: done at once (200), or running in the background (202). */
+export type ImportResponse = { imported: ImportedClass[] } | { runId: string };
+
+export interface ImportRun {
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  done: number;
+  total: number;
+  imported: ImportedClass[];
+  error: string | null;
+}
+
+export interface ClassInfo {
+  id: string;
+  name: string;
+  source: ClassSource;
+  archived: boolean;
+  section: { provider: ProviderId; externalId: string; name: string; term: Term | null; school: string | null } | null;
+  lastSyncedAt: string | null;
+}
+
+export interface RosterStudent {
+  id: string;
+  name: string;
+  grade: string | null;
+  signIn: 'Clever' | 'ClassLink' | null;
+}
+
+export interface RosterChange {
+  at: string;
+  studentName: string;
+  change: 'joined' | 'left' | 'returned';
+  trigger: string;
+}
+
+export interface ClassDetail {
+  class: ClassInfo;
+  teachers: NamedRef[];
+  students: RosterStudent[];
+  history: RosterChange[];
+  abilities: { sync: boolean; remove: boolean };
+}
+
+export interface SyncRun {
+  status: 'succeeded' | 'held' | 'failed';
+  counts: { enrolled: number; removed: number; restored: number; updated: number };
+  message: string;
 }
 
 export interface MailMessage {

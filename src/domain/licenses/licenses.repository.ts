@@ -250,4 +250,19 @@ export class LicensesRepository {
       .executeTakeFirst();
     return row?.name ?? null;
   }
+
+  /** The license that gives this teacher a seat in the district today (accepted, not removed, in date). */
+  async activeMembershipIn(userId: string, districtId: string, today: string): Promise<License | undefined> {
+    const row = await this.licenseQuery()
+      .innerJoin('license_members as m', 'm.license_id', 'licenses.id')
+      .where('m.user_id', '=', userId)
+      .where('m.removed_at', 'is', null)
+      .where('m.accepted_at', 'is not', null)
+      .where('licenses.district_id', '=', districtId)
+      .where('licenses.starts_on', '<=', today)
+      .where('licenses.ends_on', '>=', today)
+      .orderBy('licenses.ends_on', 'desc')
+      .executeTakeFirst();
+    return row && this.toLicense(row);
+  }
 }

@@ -1,50 +1,70 @@
-import { useEffect, useState } from 'react';
-import { useLocation } from 'react-router';
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useLocation } from 'react-router';
 import { api } from '../api.ts';
 import type { ApiError } from '../api.ts';
 import { Loading, useTitle } from '../components/Guards.tsx';
 import { asApiError } from '../forms.ts';
-import { plural } from '../format.ts';
+import { formatTerm, formatTime, lastSyncedText, periodLabel, plural } from '../format.ts';
 import { useUser } from '../session.tsx';
-import type { ClassList, ClassSummary } from '../types.ts';
+import type { ClassList, ClassSource, ClassSummary } from '../types.ts';
 import { AddClassesDialog } from './AddClassesDialog.tsx';
 import { VerifyBanner } from './VerifyBanner.tsx';
 
-const SOURCE_LABEL: Record<ClassSummary['source'], string> = {
-  manual: 'Created in Rollcall',
-  clever: 'From Clever',
-  classlink: 'From ClassLink',
+export const SOURCE_BADGE: Record<ClassSource, string> = {
+  manual: 'Manual',
+  clever: 'Clever',
+  classlink: 'ClassLink',
 };
 
 export function useClasses() {
   const [data, setData] = useState<ClassList | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  useEffect(() => {
-    let live = true;
-    api
-      .classes()
-      .then((d) => live && setData(d))
-      .catch((e: unknown) => live && setError(asApiError(e)));
-    return () => {
-      live = false;
-    };
+  const load = useCallback(async () => {
+    try {
+      setData(await api.classes());
+      setError(null);
+    } catch (e) {
+      setError(asApiError(e));
+    }
   }, []);
-  return { data, error };
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return { data, error, reload: load };
 }
 
-export function ClassCards({ classes, showSource }: { classes: ClassSummary[]; showSource: boolean }) {
+/** A teacher's classes as cards, each linking to its class page. */
+export function ClassCards({ classes }: { classes: ClassSummary[] }) {
   return (
     <ul className="class-list">
-      {classes.map((c) => (
-        <li key={c.id} className="card class-card">
-          <h2>{c.name}</h2>
-          <p className="meta">
-            {plural(c.studentCount, 'student')}
-            {c.teachers.length > 0 && <> · {c.teachers.join(', ')}</>}
-          </p>
-          {showSource && <span className={`badge badge-${c.source}`}>{SOURCE_LABEL[c.source]}</span>}
-        </li>
-      ))}
+      {classes.map((c) => {
+        const facts = [
+          plural(c.studentCount, 'student'),
+          c.term ? formatTerm(c.term) : null,
+          c.period ? periodLabel(c.period) : null,
+        ].filter((f): f is string => f !== null);
+        return (
+          <li key={c.id} className="card class-card">
+            <h2>
+              <Link to={`/classes/${encodeURIComponent(c.id)}`}>{c.name}</Link>
+            </h2>
+            <span className={`badge badge-${c.source}`}>{SOURCE_BADGE[c.source]}</span>
+            <p className="meta">{facts.join(' · ')}</p>
+            {c.teachers.length > 1 && <p className="meta">With {c.teachers.join(', ')}</p>}
+            {c.source !== 'manual' && (
+              <p className="meta">
+                {c.lastSyncedAt ? (
+                  <time dateTime={c.lastSyncedAt} title={formatTime(c.lastSyncedAt)}>
+                    {lastSyncedText(c.lastSyncedAt)}
+                  </time>
+                ) : (
+                  lastSyncedText(null)
+                )}
+              </p>
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }
@@ -53,13 +73,14 @@ export function Classes() {
   useTitle('My Classes');
   const user = useUser();
   const location = useLocation();
-  const notice = (location.state as { notice?: unknown } | null)?.notice;
-  const { data, error } = useClasses();
+  const passed = (location.state as { notice?: unknown } | null)?.notice;
+  const [notice, setNotice] = useState<string | null>(typeof passed === 'string' ? passed : null);
+  const { data, error, reload } = useClasses();
   const [adding, setAdding] = useState(false);
 
   return (
     <section className="page">
-      {typeof notice === 'string' && (
+      {notice && (
         <p role="status" className="notice notice-ok">
           {notice}
         </p>
@@ -83,8 +104,18 @@ export function Classes() {
           <p>Use Add Classes to bring your classes over from your rostering service, with their students.</p>
         </div>
       )}
-      {data && data.classes.length > 0 && <ClassCards classes={data.classes} showSource />}
-      {adding && data && <AddClassesDialog rosteringAvailable={data.rostering.available} onClose={() => setAdding(false)} />}
+      {data && data.classes.length > 0 && <ClassCards classes={data.classes} />}
+      {adding && data && (
+        <AddClassesDialog
+          rosteringAvailable={data.rostering.available}
+          onClose={() => setAdding(false)}
+          onCreated={async (c) => {
+            setAdding(false);
+            setNotice(`Created ${c.name}.`);
+            await reload();
+          }}
+        />
+      )}
     </section>
   );
 }

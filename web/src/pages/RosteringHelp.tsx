@@ -27,20 +27,6 @@ export function RosteringHelp() {
   );
 }
 
-/** Placeholder for the import page a later issue builds. */
-export function RosteringImport() {
-  useTitle('Add from Rostering Service');
-  return (
-    <section className="page narrow">
-      <h1>Add from Rostering Service</h1>
-      <div className="card">
-        <p>Choosing classes from your rostering service is coming soon.</p>
-        <Link to="/classes">Back to My Classes</Link>
-      </div>
-    </section>
-  );
-}
-
 export function NotFound() {
   useTitle('Page not found');
   return (

@@ -1,7 +1,7 @@
 import { Loading, useTitle } from '../components/Guards.tsx';
-import { ClassCards, useClasses } from './Classes.tsx';
+import { useClasses } from './Classes.tsx';
 
-/** A student's classes, read-only. */
+/** A student's classes, read-only: each class's name and its teachers. */
 export function Student() {
   useTitle('My Classes');
   const { data, error } = useClasses();
@@ -22,7 +22,16 @@ export function Student() {
           <p>When your teacher adds a class you're in, it appears here.</p>
         </div>
       )}
-      {data && data.classes.length > 0 && <ClassCards classes={data.classes} showSource={false} />}
+      {data && data.classes.length > 0 && (
+        <ul className="class-list">
+          {data.classes.map((c) => (
+            <li key={c.id} className="card class-card">
+              <h2>{c.name}</h2>
+              {c.teachers.length > 0 && <p className="meta">{c.teachers.join(', ')}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
