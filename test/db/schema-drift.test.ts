@@ -15,7 +15,7 @@ const columnsOf = <T,>(): Exactly<T> => (keys) => keys;
 const expected: { [T in keyof DB]: readonly string[] } = {
   districts: columnsOf<DB['districts']>()(['id', 'name', 'created_at']),
   schools: columnsOf<DB['schools']>()(['id', 'district_id', 'name', 'created_at']),
-  users: columnsOf<DB['users']>()(['id', 'role', 'name', 'email', 'email_verified_at', 'password_hash', 'district_id', 'created_at', 'updated_at', 'last_sign_in_at']),
+  users: columnsOf<DB['users']>()(['id', 'role', 'name', 'email', 'email_verified_at', 'password_hash', 'district_id', 'created_at', 'updated_at', 'last_sign_in_at', 'grade']),
   district_admins: columnsOf<DB['district_admins']>()(['district_id', 'user_id', 'created_at']),
   sessions: columnsOf<DB['sessions']>()(['id', 'user_id', 'created_at', 'expires_at', 'last_seen_at']),
   email_tokens: columnsOf<DB['email_tokens']>()(['token_hash', 'user_id', 'purpose', 'created_at', 'expires_at', 'used_at']),
@@ -33,6 +33,17 @@ const expected: { [T in keyof DB]: readonly string[] } = {
   ]),
   integration_schools: columnsOf<DB['integration_schools']>()(['integration_id', 'external_id', 'name', 'school_id', 'updated_at']),
   identities: columnsOf<DB['identities']>()(['id', 'user_id', 'provider', 'tenant_key', 'external_id', 'created_at', 'last_sign_in_at']),
+  classes: columnsOf<DB['classes']>()([
+    'id', 'name', 'source', 'district_id', 'integration_id', 'external_id', 'school_id', 'course_name', 'subject', 'period',
+    'term_name', 'term_start', 'term_end', 'created_by', 'created_at', 'updated_at', 'last_synced_at', 'archived_at', 'archived_reason',
+  ]),
+  class_teachers: columnsOf<DB['class_teachers']>()(['class_id', 'user_id', 'added_at', 'removed_at']),
+  enrollments: columnsOf<DB['enrollments']>()(['class_id', 'user_id', 'status', 'enrolled_at', 'removed_at', 'removed_reason']),
+  sync_runs: columnsOf<DB['sync_runs']>()([
+    'id', 'integration_id', 'class_id', 'requested_by', 'trigger', 'status', 'started_at', 'finished_at', 'progress_done',
+    'progress_total', 'counts', 'warnings', 'error', 'details',
+  ]),
+  roster_changes: columnsOf<DB['roster_changes']>()(['id', 'class_id', 'user_id', 'change', 'at', 'run_id', 'reason']),
   auth_flows: columnsOf<DB['auth_flows']>()(['state_hash', 'provider', 'purpose', 'code_verifier', 'nonce', 'user_id', 'return_to', 'created_at', 'expires_at']),
 };
 

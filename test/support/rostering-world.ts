@@ -35,7 +35,12 @@ export async function startRosteringWorld(options: { districts?: DistrictSpec[];
   const app: FastifyInstance = await buildApp(t.ctx);
   const cli = { kind: 'cli' } as const;
   const version = options.oneRosterVersion ?? '1.1';
-  const districts = [];
+  const districts: {
+    info: SimDistrictInfo;
+    district: { id: string; name: string };
+    license: Awaited<ReturnType<typeof t.ctx.services.operator.createLicense>>;
+    integrations: Record<'clever' | 'classlink', Integration>;
+  }[] = [];
   for (const info of sims.districts) {
     const district = await t.ctx.services.operator.createDistrict(cli, info.name);
     const clever = await t.ctx.services.integrations.connectClever(cli, { districtId: district.id, cleverDistrictId: info.cleverDistrictId });
