@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Pages wait on live provider calls: give polled expectations time on a loaded 2-core machine.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -24,12 +24,22 @@ import { SignInFlows } from './auth/signin-flows.ts';
 import { LinkingService } from './domain/identities/linking.service.ts';
 import { ClassesService } from './domain/classes/classes.service.ts';
 import { RosteringService } from './domain/rostering/rostering.service.ts';
+import { SyncEngine } from './sync/sync-engine.ts';
+import { SyncService } from './sync/sync.service.ts';
+import { DiagnosisService, DIAGNOSIS_PROVIDER_TIMEOUT_MS } from './domain/diagnostics/diagnosis.service.ts';
+import { DistrictConsoleService } from './domain/diagnostics/district-console.service.ts';
+import { SupportService } from './domain/diagnostics/support.service.ts';
+import { AuditService } from './domain/audit/audit.service.ts';
 import { IntegrationsService, type ProviderFactory } from './domain/integrations/integrations.service.ts';
 import type { ClassLinkSettings } from './domain/integrations/integrations.types.ts';
 import { createCleverTokenDirectory } from './providers/clever-district-tokens.ts';
 import { createRosterProvider } from './providers/index.ts';
 import type { ProviderKind } from './providers/roster-provider.ts';
 import type { Logger } from './lib/logger.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { pgBossQueueSource } from './observability/queue-stats.ts';
+import { instrumentJobHandlers } from './observability/job-metrics.ts';
+import { jobNames } from './jobs/job-names.ts';
 
 export interface Services {
   readonly accounts: AccountsService;
@@ -42,6 +52,12 @@ export interface Services {
   readonly integrations: IntegrationsService;
   readonly rostering: RosteringService;
   readonly classes: ClassesService;
+  readonly syncEngine: SyncEngine;
+  readonly sync: SyncService;
+  readonly diagnosis: DiagnosisService;
+  readonly districtConsole: DistrictConsoleService;
+  readonly support: SupportService;
+  readonly audit: AuditService;
 }
 
 /** The sign-in strategies of every provider with a configured client. */
@@ -58,11 +74,13 @@ function signInStrategies(config: Config): Map<ProviderKind, SignInStrategy> {
 }
 
 /** Builds the roster adapter for one integration from its settings and decrypted credentials. */
-function providerFactory(config: Config, logger: Logger): ProviderFactory {
+function providerFactory(config: Config, logger: Logger, metrics: Metrics): ProviderFactory {
+  // Every roster API attempt (retries and 429s included) is counted by provider and status.
+  const http = { onRequest: (info: { provider: string; status: number; ms: number }) => metrics.recordProviderCall(info) };
   return (integration, credentials) => {
     const onWarning = (message: string) => logger.warn({ integrationId: integration.id, provider: integration.provider }, message);
     if (credentials.provider === 'clever') {
-      return createRosterProvider({ kind: 'clever', apiUrl: config.providers.clever.apiUrl, districtToken: credentials.districtToken, pageSize: config.providerPageSize, onWarning });
+      return createRosterProvider({ kind: 'clever', apiUrl: config.providers.clever.apiUrl, districtToken: credentials.districtToken, pageSize: config.providerPageSize, onWarning, http });
     }
     const settings = integration.settings as ClassLinkSettings;
     return createRosterProvider({
@@ -73,6 +91,7 @@ function providerFactory(config: Config, logger: Logger): ProviderFactory {
       clientSecret: credentials.clientSecret,
       pageSize: config.providerPageSize,
       onWarning,
+      http,
     });
   };
 }
@@ -89,6 +108,8 @@ export interface AppContext {
   readonly mailer: Mailer;
   readonly jobHandlers: JobHandlers;
   readonly cookieKey: Buffer;
+  /** This process's Prometheus registry and recorders (src/observability/metrics.ts). */
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -117,6 +138,8 @@ export interface ContextOptions {
   /** pg-boss maintenance and cron; off for short-lived CLI commands. */
   readonly supervise?: boolean;
   readonly poolSize?: number;
+  /** Share one registry between contexts (rarely needed); default a fresh one per context. */
+  readonly metrics?: Metrics;
 }
 
 export async function createContext(config: Config, options: ContextOptions): Promise<AppContext> {
@@ -129,6 +152,8 @@ export async function createContext(config: Config, options: ContextOptions): Pr
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const queue = await startQueue(database, { supervise: options.supervise ?? true });
+    const metrics = options.metrics ?? createMetrics();
+    metrics.setQueueSource(pgBossQueueSource(queue.boss, () => jobNames));
     const store = createStore(database.db, queue);
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, capture: store.mail });
     const accounts = new AccountsService({ store, clock });
@@ -143,25 +168,41 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       store,
       clock,
       secrets: new SecretBox(masterKey),
-      providers: providerFactory(config, logger),
+      providers: providerFactory(config, logger, metrics),
       cleverTokens: createCleverTokenDirectory(config.providers.clever),
       allowHttpRosterServers: config.env !== 'production',
     });
     const { providerTimeoutMs } = config;
     const rostering = new RosteringService({ store, clock, integrations, providerTimeoutMs });
+    const syncEngine = new SyncEngine({ store, clock, integrations, logger, leaseMs: config.syncLeaseSeconds * 1000, observer: { runFinished: (r) => metrics.recordSyncRun(r) } });
+    const sync = new SyncService({ store, clock, engine: syncEngine });
+    const strategies = signInStrategies(config);
+    const diagnosis = new DiagnosisService({
+      store,
+      clock,
+      integrations,
+      timeoutMs: Math.min(DIAGNOSIS_PROVIDER_TIMEOUT_MS, providerTimeoutMs),
+      connectable: [...strategies.keys()],
+    });
     const services: Services = {
+      diagnosis,
+      districtConsole: new DistrictConsoleService({ store }),
+      support: new SupportService({ store, clock, diagnosis }),
+      audit: new AuditService({ store }),
       linking,
-      signInFlows: new SignInFlows({ store, clock, linking, strategies: signInStrategies(config) }),
+      signInFlows: new SignInFlows({ store, clock, linking, strategies }),
       integrations,
       rostering,
       classes: new ClassesService({ store, clock, integrations, providerTimeoutMs }),
+      syncEngine,
+      sync,
       accounts,
       sessions: new SessionsService({ store, clock, ttlHours: config.sessionTtlHours }),
       licenses: new LicensesService({ store, clock }),
       invitations,
       operator: new OperatorService({ store, clock }),
     };
-    const jobHandlers = createJobHandlers({ accounts, invitations, rostering, store, mailer, publicUrl: config.publicUrl });
+    const jobHandlers = instrumentJobHandlers(createJobHandlers({ accounts, invitations, rostering, sync, store, mailer, publicUrl: config.publicUrl }), { metrics, store });
     return {
       config,
       logger,
@@ -173,6 +214,7 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       mailer,
       jobHandlers,
       cookieKey: deriveKey(masterKey, 'cookies'),
+      metrics,
       async close() {
         await queue.stop().catch((error: unknown) => logger.warn({ err: String(error) }, 'queue stop failed'));
         await database.close();

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerAdminCommands } from './cli/admin.commands.ts';
 import { registerIntegrationCommands } from './cli/integrations.commands.ts';
+import { registerKeyCommands } from './cli/keys.commands.ts';
+import { registerUserCommands } from './cli/users.commands.ts';
+import { registerSyncCommand } from './cli/sync.command.ts';
 import { runRoles } from './cli/run.command.ts';
 import { withContext } from './cli/runtime.ts';
 
@@ -33,5 +36,8 @@ program
   });
 registerAdminCommands(program);
 registerIntegrationCommands(program);
+registerKeyCommands(program);
+registerUserCommands(program);
+registerSyncCommand(program);
 
 await program.parseAsync(process.argv);

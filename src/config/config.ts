@@ -48,6 +48,7 @@ const schema = z.object({
   CLASSLINK_CLIENT_ID: z.string().optional(),
   CLASSLINK_CLIENT_SECRET: z.string().optional(),
   ROLLCALL_PROVIDER_PAGE_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  ROLLCALL_SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   ROLLCALL_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   SIM_CLEVER_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
   SIM_CLASSLINK_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
@@ -79,6 +80,8 @@ export interface Config {
   /** Records per provider page, and how long a teacher-facing provider call may take. */
   readonly providerPageSize: number;
   readonly providerTimeoutMs: number;
+  /** How long a sync's lease on its integration lasts without renewal (a killed worker's run is taken over after this). */
+  readonly syncLeaseSeconds: number;
   /** Sign-in clients; a provider without a client id has no "Log in with" button. */
   readonly providers: {
     readonly clever: ProviderClientConfig & { readonly authUrl: string; readonly apiUrl: string };
@@ -179,6 +182,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demo,
     providerPageSize: env.ROLLCALL_PROVIDER_PAGE_SIZE,
     providerTimeoutMs: env.ROLLCALL_PROVIDER_TIMEOUT_MS,
+    syncLeaseSeconds: env.ROLLCALL_SYNC_LEASE_SECONDS,
     sim: Object.freeze({ cleverPort: env.SIM_CLEVER_PORT, classlinkPort: env.SIM_CLASSLINK_PORT }),
     providers: Object.freeze({ clever: Object.freeze(providers.clever), classlink: Object.freeze(providers.classlink) }),
   });

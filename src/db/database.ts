@@ -41,7 +41,8 @@ export class DatabaseUnavailableError extends Error {
 
 export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<Database> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+    // A bounded connect: an unreachable host fails start-up (and /readyz) instead of hanging.
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
     try {
       const client = await pool.connect();
       client.release();

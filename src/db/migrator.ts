@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migrat
 import * as m0001 from './migrations/0001_core.ts';
 import * as m0002 from './migrations/0002_integrations.ts';
 import * as m0003 from './migrations/0003_classes.ts';
+import * as m0004 from './migrations/0004_sync.ts';
 
 /** Forward-only: migrations have no `down`, and names sort in the order they ran. */
 const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_integrations': m0002,
   '0003_classes': m0003,
+  '0004_sync': m0004,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -133,6 +133,12 @@ export interface IntegrationsTable {
   last_test_result: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  sync_settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  delta_cursor: string | null;
+  last_delta_at: NullableTimestamp;
+  last_full_at: NullableTimestamp;
+  sync_lease_owner: string | null;
+  sync_lease_until: NullableTimestamp;
 }
 
 export interface IntegrationSchoolsTable {
@@ -188,6 +194,7 @@ export interface ClassesTable {
   last_synced_at: NullableTimestamp;
   archived_at: NullableTimestamp;
   archived_reason: string | null;
+  term_external_id: string | null;
 }
 
 export interface ClassTeachersTable {
@@ -207,7 +214,7 @@ export interface EnrollmentsTable {
 }
 
 export type SyncTrigger = 'import' | 'sync_now' | 'delta' | 'full' | 'schedule';
-export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held';
+export type SyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'held' | 'approved' | 'rejected' | 'skipped';
 
 export interface SyncRunsTable {
   id: Generated<string>;
@@ -224,6 +231,10 @@ export interface SyncRunsTable {
   warnings: ColumnType<string[], string | undefined, string>;
   error: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, string>;
+  kind: string | null;
+  dry_run: Generated<boolean>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
 }
 
 export interface RosterChangesTable {

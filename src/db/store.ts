@@ -11,8 +11,11 @@ import { MailRepository } from '../email/mail.repository.ts';
 import { ClassesRepository } from '../domain/classes/classes.repository.ts';
 import { RosterRepository } from '../domain/rostering/roster.repository.ts';
 import { SyncRunsRepository } from '../domain/rostering/sync-runs.repository.ts';
+import { SyncRepository } from '../sync/sync.repository.ts';
 import { IntegrationsRepository } from '../domain/integrations/integrations.repository.ts';
 import { AuthFlowsRepository, IdentitiesRepository } from '../domain/identities/identities.repository.ts';
+import { DiagnosticsRepository } from '../domain/diagnostics/diagnostics.repository.ts';
+import { ConsolesRepository } from '../domain/diagnostics/consoles.repository.ts';
 
 /**
  * The data layer as domain services see it: repositories bound to one
@@ -33,6 +36,9 @@ export interface Store {
   readonly classes: ClassesRepository;
   readonly roster: RosterRepository;
   readonly syncRuns: SyncRunsRepository;
+  readonly diagnostics: DiagnosticsRepository;
+  readonly consoles: ConsolesRepository;
+  readonly sync: SyncRepository;
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: { singletonKey?: string }): Promise<void>;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
 }
@@ -52,6 +58,9 @@ export function createStore(db: Kysely<DB>, queue: Queue | undefined, inTransact
     classes: new ClassesRepository(db),
     roster: new RosterRepository(db),
     syncRuns: new SyncRunsRepository(db),
+    diagnostics: new DiagnosticsRepository(db),
+    consoles: new ConsolesRepository(db),
+    sync: new SyncRepository(db),
     async enqueue(name, payload, options = {}) {
       if (!queue) throw new Error(`No job queue in this process to enqueue ${name}`);
       await queue.send(name, payload, { ...(inTransaction ? { within: db } : {}), ...options });

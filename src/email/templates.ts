@@ -74,3 +74,20 @@ export function adminSetupEmail(input: { to: string; name: string; licenseName: 
     'This link works once and expires in 7 days.',
   );
 }
+
+export function syncHeldEmail(input: { to: string; districtName: string; provider: string; removals: number; archives: number; url: string }): OutgoingMail {
+  const provider = input.provider === 'clever' ? 'Clever' : 'ClassLink';
+  const what = [input.removals && `remove ${input.removals} student enrollment${input.removals === 1 ? '' : 's'}`, input.archives && `archive ${input.archives} class${input.archives === 1 ? '' : 'es'}`]
+    .filter(Boolean)
+    .join(' and ');
+  return render(
+    input.to,
+    `A ${provider} sync for ${input.districtName} is waiting for your approval`,
+    [
+      `Rollcall's latest sync from ${provider} would ${what}, which is more than usual, so it applied the additions and changes but held these removals.`,
+      'This often means a sharing setting or the student information system changed. Review the list and approve it, or reject it and fix the data at the provider.',
+    ],
+    { label: 'Review the held sync', url: input.url },
+    'Nothing is removed until an administrator approves.',
+  );
+}

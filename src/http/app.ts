@@ -8,6 +8,8 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../context.ts';
+import { registerGracefulClose } from '../observability/graceful-close.ts';
+import { registerObservability } from '../observability/http-observability.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerSession } from './plugins/session.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -20,6 +22,9 @@ import { operatorRoutes } from './routes/operator.routes.ts';
 import { providerAuthRoutes } from './routes/provider-auth.routes.ts';
 import { integrationRoutes } from './routes/integrations.routes.ts';
 import { rosteringRoutes } from './routes/rostering.routes.ts';
+import { diagnosticsRoutes } from './routes/diagnostics.routes.ts';
+import { adminConsoleRoutes } from './routes/admin-console.routes.ts';
+import { syncRoutes } from './routes/sync.routes.ts';
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -54,6 +59,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
   });
   await app.register(rateLimit, { global: false });
+  registerObservability(app, ctx.metrics);
+  registerGracefulClose(app);
   registerErrorHandler(app);
   registerSession(app, ctx.services.sessions);
 
@@ -72,6 +79,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   providerAuthRoutes(app, ctx);
   integrationRoutes(app, ctx);
   rosteringRoutes(app, ctx);
+  diagnosticsRoutes(app, ctx);
+  adminConsoleRoutes(app, ctx);
+  syncRoutes(app, ctx);
   devMailRoutes(app, ctx);
 
   const hasWeb = existsSync(`${webDist}index.html`);

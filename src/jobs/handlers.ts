@@ -1,9 +1,10 @@
 import type { AccountsService } from '../domain/accounts/accounts.service.ts';
 import type { InvitationsService } from '../domain/licenses/invitations.service.ts';
 import type { RosteringService } from '../domain/rostering/rostering.service.ts';
+import type { SyncService } from '../sync/sync.service.ts';
 import type { Store } from '../db/store.ts';
 import type { Mailer } from '../email/mail.types.ts';
-import { adminSetupEmail, invitationEmail, resetPasswordEmail, verifyEmail } from '../email/templates.ts';
+import { adminSetupEmail, invitationEmail, resetPasswordEmail, syncHeldEmail, verifyEmail } from '../email/templates.ts';
 import type { JobHandlers } from './queue.ts';
 
 const ADMIN_SETUP_TTL_HOURS = 24 * 7;
@@ -12,6 +13,7 @@ export function createJobHandlers(deps: {
   accounts: AccountsService;
   invitations: InvitationsService;
   rostering: RosteringService;
+  sync: SyncService;
   store: Store;
   mailer: Mailer;
   publicUrl: string;
@@ -32,6 +34,22 @@ export function createJobHandlers(deps: {
       const invitation = await deps.invitations.issue(memberId);
       if (!invitation) return; // removed or accepted meanwhile: nothing to send
       await deps.mailer.send(invitationEmail({ ...invitation, to: invitation.email, url: link('/invitations/', invitation.token) }));
+    },
+    async 'sync.integration'(payload) {
+      await deps.sync.runJob(payload);
+    },
+    async 'sync.tick'() {
+      await deps.sync.tick();
+    },
+    async 'email.sync-held'({ runId }) {
+      const run = await deps.store.syncRuns.findById(runId);
+      const integration = run?.integrationId ? await deps.store.integrations.findById(run.integrationId) : undefined;
+      if (!run || !integration || run.status !== 'held') return;
+      const removals = ((run.details.pendingRemovals as unknown[]) ?? []).length;
+      const archives = ((run.details.pendingArchives as unknown[]) ?? []).length;
+      for (const to of await deps.store.sync.districtAdminEmails(integration.districtId)) {
+        await deps.mailer.send(syncHeldEmail({ to, districtName: integration.districtName, provider: integration.provider, removals, archives, url: `${deps.publicUrl}/district` }));
+      }
     },
     async 'rostering.import'({ runId }) {
       await deps.rostering.runImportJob(runId);

@@ -8,6 +8,9 @@ export interface JobPayloads {
   'email.invitation': { memberId: string };
   'email.admin-setup': { userId: string; licenseId: string };
   'rostering.import': { runId: string };
+  'sync.integration': { integrationId: string; kind: 'delta' | 'full'; trigger: 'delta' | 'full' | 'schedule' | 'sync_now'; requestedBy?: string | null };
+  'sync.tick': Record<string, never>;
+  'email.sync-held': { runId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -18,4 +21,7 @@ export const jobNames: readonly JobName[] = [
   'email.invitation',
   'email.admin-setup',
   'rostering.import',
+  'sync.integration',
+  'sync.tick',
+  'email.sync-held',
 ];

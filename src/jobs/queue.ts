@@ -16,8 +16,28 @@ export interface Queue {
   work(handlers: JobHandlers, logger: Logger): Promise<void>;
   /** Runs every job that is due right now, in this process, then returns (tests, CLI). */
   drain(handlers: JobHandlers, logger: Logger): Promise<number>;
+  /**
+   * Shutdown, first half: stop fetching new jobs and wait up to `graceMs` for the
+   * jobs running in this process to finish (sending jobs still works, so in-flight
+   * requests can enqueue). Resolves true if they all finished in time.
+   */
+  stopWorkers(graceMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+/**
+ * Per-queue policy. Syncs are `stately` with the integration as singleton key:
+ * at most one waiting and one running per integration, across every worker.
+ */
+function queueOptions(name: JobName) {
+  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 };
+  if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120 };
+  if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800 };
+  return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
+}
+
+/** Several integrations sync in parallel per worker, up to this many (ROLLCALL_SYNC_CONCURRENCY). */
+const syncConcurrency = () => Math.max(1, Number.parseInt(process.env.ROLLCALL_SYNC_CONCURRENCY ?? '2', 10) || 2);
 
 export async function startQueue(database: Database, options: { supervise?: boolean } = {}): Promise<Queue> {
   const supervise = options.supervise ?? true;
@@ -30,7 +50,7 @@ export async function startQueue(database: Database, options: { supervise?: bool
   });
   await boss.start();
   for (const name of jobNames) {
-    await boss.createQueue(name, { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 });
+    await boss.createQueue(name, queueOptions(name));
   }
 
   const run = async <N extends JobName>(handlers: JobHandlers, logger: Logger, name: N, job: { id: string; data: unknown; retryCount?: number }) => {
@@ -45,6 +65,8 @@ export async function startQueue(database: Database, options: { supervise?: bool
     }
   };
 
+  /** Set when stopWorkers already waited its whole grace period: stop() then fails the stragglers at once. */
+  let graceSpent = false;
   return {
     boss,
     send: (name, payload, opts = {}) =>
@@ -54,10 +76,13 @@ export async function startQueue(database: Database, options: { supervise?: bool
       }),
     async work(handlers, logger) {
       for (const name of jobNames) {
-        await boss.work(name, { pollingIntervalSeconds: 1, batchSize: 1 }, async (jobs) => {
+        const concurrency = name === 'sync.integration' ? { localConcurrency: syncConcurrency() } : {};
+        await boss.work(name, { pollingIntervalSeconds: 1, batchSize: 1, ...concurrency }, async (jobs) => {
           for (const job of jobs) await run(handlers, logger, name, job);
         });
       }
+      // Every minute a tick queues the delta and nightly syncs that are due (cron is evaluated by pg-boss once across workers).
+      if (supervise) await boss.schedule('sync.tick', '* * * * *', {});
     },
     async drain(handlers, logger) {
       let ran = 0;
@@ -79,6 +104,20 @@ export async function startQueue(database: Database, options: { supervise?: bool
         if (!fetchedAny) return ran;
       }
     },
-    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+    async stopWorkers(graceMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = Promise.allSettled(jobNames.map((name) => boss.offWork(name, { wait: true }))).then(() => true);
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      });
+      try {
+        graceSpent = !(await Promise.race([finished, late]));
+        return !graceSpent;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    // Jobs still running when the grace is over are failed by pg-boss and retried by another worker.
+    stop: () => boss.stop({ graceful: true, timeout: graceSpent ? 1_000 : 10_000 }),
   };
 }

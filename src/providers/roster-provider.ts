@@ -75,7 +75,15 @@ export interface ConnectionReport {
 export type ChangeRecord =
   | { readonly kind: 'person'; readonly action: 'upsert' | 'delete'; readonly person: CanonicalPerson }
   | { readonly kind: 'section'; readonly action: 'upsert' | 'delete'; readonly section: CanonicalSection }
-  | { readonly kind: 'enrollment'; readonly action: 'upsert' | 'delete'; readonly sectionId: string; readonly personId: string; readonly role: 'student' | 'teacher' }
+  | {
+      readonly kind: 'enrollment';
+      readonly action: 'upsert' | 'delete';
+      readonly sectionId: string;
+      readonly personId: string;
+      readonly role: 'student' | 'teacher';
+      /** When the provider last changed this record; orders two records for the same pair. */
+      readonly at?: string;
+    }
   | { readonly kind: 'term'; readonly action: 'upsert' | 'delete'; readonly term: CanonicalTerm };
 
 export interface ChangePage {
@@ -103,6 +111,12 @@ export interface RosterProvider {
   allSections(): AsyncIterable<CanonicalSection[]>;
   /** Full reconciliation: every student, paged. */
   allStudents(): AsyncIterable<CanonicalPerson[]>;
+  /**
+   * Full reconciliation: every active student enrollment, paged. Providers with
+   * inline section students derive it from the sections; others read their
+   * enrollments collection once (O(pages), never a call per class).
+   */
+  allStudentEnrollments(): AsyncIterable<readonly { readonly sectionId: string; readonly personId: string }[]>;
   /** The cursor that means "now", taken before a full sync so the next delta starts there. */
   currentCursor(): Promise<string>;
   /** Changes after `cursor`, paged. */

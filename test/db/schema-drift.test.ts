@@ -29,19 +29,21 @@ const expected: { [T in keyof DB]: readonly string[] } = {
   audit_events: columnsOf<DB['audit_events']>()(['id', 'at', 'actor_user_id', 'district_id', 'action', 'target_type', 'target_id', 'details']),
   integrations: columnsOf<DB['integrations']>()([
     'id', 'district_id', 'provider', 'tenant_key', 'status', 'settings', 'credentials_sealed', 'status_reason',
-    'last_test_at', 'last_test_result', 'created_at', 'updated_at',
+    'last_test_at', 'last_test_result', 'created_at', 'updated_at', 'sync_settings', 'delta_cursor', 'last_delta_at',
+    'last_full_at', 'sync_lease_owner', 'sync_lease_until',
   ]),
   integration_schools: columnsOf<DB['integration_schools']>()(['integration_id', 'external_id', 'name', 'school_id', 'updated_at']),
   identities: columnsOf<DB['identities']>()(['id', 'user_id', 'provider', 'tenant_key', 'external_id', 'created_at', 'last_sign_in_at']),
   classes: columnsOf<DB['classes']>()([
     'id', 'name', 'source', 'district_id', 'integration_id', 'external_id', 'school_id', 'course_name', 'subject', 'period',
     'term_name', 'term_start', 'term_end', 'created_by', 'created_at', 'updated_at', 'last_synced_at', 'archived_at', 'archived_reason',
+    'term_external_id',
   ]),
   class_teachers: columnsOf<DB['class_teachers']>()(['class_id', 'user_id', 'added_at', 'removed_at']),
   enrollments: columnsOf<DB['enrollments']>()(['class_id', 'user_id', 'status', 'enrolled_at', 'removed_at', 'removed_reason']),
   sync_runs: columnsOf<DB['sync_runs']>()([
     'id', 'integration_id', 'class_id', 'requested_by', 'trigger', 'status', 'started_at', 'finished_at', 'progress_done',
-    'progress_total', 'counts', 'warnings', 'error', 'details',
+    'progress_total', 'counts', 'warnings', 'error', 'details', 'kind', 'dry_run', 'decided_by', 'decided_at',
   ]),
   roster_changes: columnsOf<DB['roster_changes']>()(['id', 'class_id', 'user_id', 'change', 'at', 'run_id', 'reason']),
   auth_flows: columnsOf<DB['auth_flows']>()(['state_hash', 'provider', 'purpose', 'code_verifier', 'nonce', 'user_id', 'return_to', 'created_at', 'expires_at']),

@@ -49,5 +49,5 @@ describe('the embedded database from the CLI', () => {
     // The lock goes with the process, and the data stays.
     const list = await runCli(['districts', 'list', '--json'], env);
     expect(JSON.parse(list.stdout)[0]).toMatchObject({ name: 'Lakeview' });
-  });
+  }, 180_000);
 });

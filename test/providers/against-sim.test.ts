@@ -138,7 +138,7 @@ describe.each<Flavor>(['clever', 'classlink 1.1', 'classlink 1.2'])('%s adapter 
       // Clever changes enrollments through the section's inline student ids.
       expect(sectionChange?.kind === 'section' && sectionChange.section.studentIds).toContain(newId);
     } else {
-      expect(result.changes).toContainEqual({ kind: 'enrollment', action: 'upsert', sectionId: idOf(flavor, section), personId: newId, role: 'student' });
+      expect(result.changes).toContainEqual(expect.objectContaining({ kind: 'enrollment', action: 'upsert', sectionId: idOf(flavor, section), personId: newId, role: 'student' }));
     }
     expect(result.changes).toContainEqual(expect.objectContaining({ kind: 'person', action: 'upsert', person: expect.objectContaining({ externalId: newId, roles: ['student'] }) }));
     const renamed = result.changes.find((c) => c.kind === 'person' && c.person.externalId === idOf(flavor, teacher()));

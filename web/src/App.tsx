@@ -11,6 +11,9 @@ import { InvitationPage } from './pages/Invitation.tsx';
 import { LicensePage } from './pages/License.tsx';
 import { Licenses } from './pages/Licenses.tsx';
 import { Operator } from './pages/Operator.tsx';
+import { OperatorAudit } from './pages/OperatorAudit.tsx';
+import { OperatorUser } from './pages/OperatorUser.tsx';
+import { OperatorUsers } from './pages/OperatorUsers.tsx';
 import { Profile } from './pages/Profile.tsx';
 import { ResetPasswordComplete, ResetPasswordRequest } from './pages/ResetPassword.tsx';
 import { NotFound, RosteringHelp } from './pages/RosteringHelp.tsx';
@@ -50,6 +53,9 @@ export function AppRoutes() {
       <Route path="/licenses" element={<RequireUser><Licenses /></RequireUser>} />
       <Route path="/licenses/:id" element={<RequireUser><LicensePage /></RequireUser>} />
       <Route path="/operator" element={<RequireUser allow={isOperator}><Operator /></RequireUser>} />
+      <Route path="/operator/users" element={<RequireUser allow={isOperator}><OperatorUsers /></RequireUser>} />
+      <Route path="/operator/users/:id" element={<RequireUser allow={isOperator}><OperatorUser /></RequireUser>} />
+      <Route path="/operator/audit" element={<RequireUser allow={isOperator}><OperatorAudit /></RequireUser>} />
       <Route path="/integrations/:id" element={<RequireUser allow={seesDistricts}><IntegrationPage /></RequireUser>} />
       <Route path="/district" element={<RequireUser allow={seesDistricts}><District /></RequireUser>} />
       <Route path="/profile" element={<RequireUser><Profile /></RequireUser>} />

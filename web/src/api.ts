@@ -144,7 +144,8 @@ export const api = {
     post<{ user: User; licenseId: string }>(`/api/invitations/${enc(token)}/accept`, b),
 
   licenses: () => get<{ licenses: License[] }>('/api/licenses'),
-  license: (id: string) => get<{ license: License; members: LicenseMember[] }>(`/api/licenses/${enc(id)}`),
+  license: (id: string) =>
+    get<{ license: License; members: LicenseMember[]; abilities?: { manageMembers: boolean } }>(`/api/licenses/${enc(id)}`),
   addMembers: (id: string, emails: string) =>
     post<{ added: { email: string; memberId: string }[] }>(`/api/licenses/${enc(id)}/members`, { emails }),
   resendInvitation: (id: string, memberId: string) =>

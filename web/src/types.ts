@@ -64,7 +64,8 @@ export interface License {
   endsOn: string;
 }
 
-export type MemberState = 'invited' | 'accepted' | 'complete';
+/** 'linked': accepted and connected to the district's Clever or ClassLink. */
+export type MemberState = 'invited' | 'accepted' | 'complete' | 'linked';
 
 export interface LicenseMember {
   id: string;
@@ -75,6 +76,11 @@ export interface LicenseMember {
   acceptedAt: string | null;
   lastSentAt: string | null;
   invitationExpired: boolean;
+  /** The license console's extras (GET /api/licenses/:id); absent from older responses. */
+  userId?: string | null;
+  linkedProviders?: ProviderId[];
+  rosteredClasses?: number;
+  lastSignInAt?: string | null;
 }
 
 export interface OperatorLicense {

@@ -1,8 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, EmailTokenPurpose, UsersTable } from '../../db/schema.ts';
 import type { Actor, Role, User } from './accounts.types.ts';
 
-const toUser = (row: Selectable<UsersTable>): User => ({
+export const toUser = (row: Selectable<UsersTable>): User => ({
   id: row.id,
   role: row.role,
   name: row.name,
@@ -97,32 +97,26 @@ export class AccountsRepository {
       .execute();
   }
 
-  async recordSignIn(userId: string, now: Date): Promise<void> {
-    await this.db.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', userId).execute();
+  /** Records a sign-in and returns the account as it is now (one statement). */
+  async recordSignIn(userId: string, now: Date): Promise<User | undefined> {
+    const row = await this.db.updateTable('users').set({ last_sign_in_at: now }).where('id', '=', userId).returningAll().executeTakeFirst();
+    return row && toUser(row);
   }
 
+  /** The user's grants, read fresh on every request: one round trip for both kinds. */
   async loadActor(user: User): Promise<Actor> {
-    const [licenses, districts] = await Promise.all([
-      this.db
-        .selectFrom('license_admins')
-        .innerJoin('licenses', 'licenses.id', 'license_admins.license_id')
-        .select(['licenses.id', 'licenses.name', 'licenses.district_id'])
-        .where('license_admins.user_id', '=', user.id)
-        .orderBy('licenses.name')
-        .execute(),
-      this.db
-        .selectFrom('district_admins')
-        .innerJoin('districts', 'districts.id', 'district_admins.district_id')
-        .select(['districts.id', 'districts.name'])
-        .where('district_admins.user_id', '=', user.id)
-        .orderBy('districts.name')
-        .execute(),
-    ]);
+    const { rows } = await sql<{ licenses: { id: string; name: string; districtId: string }[] | null; districts: { id: string; name: string }[] | null }>`
+      select
+        (select json_agg(json_build_object('id', l.id, 'name', l.name, 'districtId', l.district_id) order by l.name)
+           from license_admins la join licenses l on l.id = la.license_id where la.user_id = ${user.id}) as licenses,
+        (select json_agg(json_build_object('id', d.id, 'name', d.name) order by d.name)
+           from district_admins da join districts d on d.id = da.district_id where da.user_id = ${user.id}) as districts`.execute(this.db);
+    const grants = rows[0];
     return {
       user,
       isOperator: user.role === 'operator',
-      licenseAdminOf: licenses.map((l) => ({ id: l.id, name: l.name, districtId: l.district_id })),
-      districtAdminOf: districts,
+      licenseAdminOf: grants?.licenses ?? [],
+      districtAdminOf: grants?.districts ?? [],
     };
   }
 

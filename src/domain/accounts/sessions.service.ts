@@ -28,12 +28,10 @@ export class SessionsService {
     const { store, clock } = this.deps;
     const now = clock.now();
     const idHash = hashToken(token);
-    const session = await store.sessions.findLive(idHash, now);
+    const session = await store.sessions.findLiveUser(idHash, now);
     if (!session) return undefined;
-    const user = await store.accounts.findById(session.userId);
-    if (!user) return undefined;
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await store.sessions.extend(idHash, now, this.expiry(now));
-    return store.accounts.loadActor(user);
+    return store.accounts.loadActor(session.user);
   }
 
   async end(token: string): Promise<void> {

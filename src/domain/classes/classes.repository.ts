@@ -65,14 +65,15 @@ export class ClassesRepository {
         select id, archived_at from classes where integration_id = ${input.integrationId} and external_id = ${input.externalId}
       ), upserted as (
         insert into classes (name, source, district_id, integration_id, external_id, school_id, course_name, subject, period,
-                             term_name, term_start, term_end, created_by, created_at, updated_at)
+                             term_name, term_start, term_end, term_external_id, created_by, created_at, updated_at)
         values (${f.name}, ${input.source}, ${input.districtId}, ${input.integrationId}, ${input.externalId}, ${f.schoolId},
                 ${f.courseName}, ${f.subject}, ${f.period}, ${f.term?.name ?? null}, ${f.term?.startDate ?? null}::date,
-                ${f.term?.endDate ?? null}::date, ${input.createdBy}, ${now}, ${now})
+                ${f.term?.endDate ?? null}::date, ${f.termExternalId}, ${input.createdBy}, ${now}, ${now})
         on conflict (integration_id, external_id) where integration_id is not null do update set
           name = excluded.name, school_id = coalesce(excluded.school_id, classes.school_id), course_name = excluded.course_name,
           subject = excluded.subject, period = excluded.period, term_name = excluded.term_name, term_start = excluded.term_start,
-          term_end = excluded.term_end, updated_at = excluded.updated_at, archived_at = null, archived_reason = null
+          term_end = excluded.term_end, term_external_id = excluded.term_external_id, updated_at = excluded.updated_at,
+          archived_at = null, archived_reason = null
         returning id, (xmax = 0) as inserted
       )
       select upserted.id,
@@ -94,6 +95,7 @@ export class ClassesRepository {
         term_name: f.term?.name ?? null,
         term_start: f.term?.startDate ?? null,
         term_end: f.term?.endDate ?? null,
+        term_external_id: f.termExternalId,
         updated_at: now,
       })
       .where('id', '=', classId)

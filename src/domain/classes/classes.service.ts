@@ -132,7 +132,7 @@ export class ClassesService {
       const active = await tx.roster.activeCount(classId);
       const counts = { enrolled, restored, updated: upserted.updated, removed: 0 };
       if (removalNeedsApproval(active, leaving.length, DEFAULT_CLASS_REMOVAL_LIMITS)) {
-        await tx.syncRuns.finish(runId, { status: 'held', counts: { ...counts, held: leaving.length }, details: { pendingRemovals: leaving.map((l) => l.userId) } }, now);
+        await tx.syncRuns.finish(runId, { status: 'held', counts: { ...counts, held: leaving.length }, details: { pendingRemovals: leaving.map((l) => ({ classId, userId: l.userId })) } }, now);
         await tx.classes.markSynced([classId], now);
         return {
           status: 'held' as const,

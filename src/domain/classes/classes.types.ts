@@ -37,4 +37,5 @@ export interface SectionFields {
   readonly subject: string | null;
   readonly period: string | null;
   readonly term: ClassTerm | null;
+  readonly termExternalId: string | null;
 }

@@ -44,6 +44,19 @@ export class IdentitiesRepository {
     await this.db.updateTable('identities').set({ last_sign_in_at: now }).where('id', '=', id).execute();
   }
 
+  /** A returning sign-in: records the time and returns the identity, in one statement (the sign-in storm's hot path). */
+  async touchByKey(provider: ProviderKind, tenantKey: string, externalId: string, now: Date): Promise<Identity | undefined> {
+    const row = await this.db
+      .updateTable('identities')
+      .set({ last_sign_in_at: now })
+      .where('provider', '=', provider)
+      .where('tenant_key', '=', tenantKey)
+      .where('external_id', '=', externalId)
+      .returningAll()
+      .executeTakeFirst();
+    return row && { id: row.id, userId: row.user_id, provider: row.provider, tenantKey: row.tenant_key, externalId: row.external_id, lastSignInAt: row.last_sign_in_at };
+  }
+
   /** Is this user an accepted member of a license in the district? (Linking rule for teachers.) */
   async isOnDistrictLicense(userId: string, districtId: string): Promise<boolean> {
     const row = await this.db

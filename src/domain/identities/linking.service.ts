@@ -54,11 +54,11 @@ export class LinkingService {
     const integration = await this.integrationFor(profile);
     const { store, clock } = this.deps;
     const now = clock.now();
-    const known = await store.identities.find(profile.provider, profile.tenantKey, profile.externalId);
+    // The morning storm's path: a returning user costs two statements.
+    const known = await store.identities.touchByKey(profile.provider, profile.tenantKey, profile.externalId, now);
     if (known) {
-      await store.identities.touch(known.id, now);
-      await store.accounts.recordSignIn(known.userId, now);
-      return { user: (await store.accounts.findById(known.userId))!, how: 'existing' };
+      const user = await store.accounts.recordSignIn(known.userId, now);
+      return { user: user!, how: 'existing' };
     }
 
     const name = `${profile.givenName} ${profile.familyName}`.trim().replace(/\s+/g, ' ') || 'Unnamed user';

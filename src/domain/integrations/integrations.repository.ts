@@ -72,6 +72,16 @@ export class IntegrationsRepository {
     return row?.credentials_sealed;
   }
 
+  /** Every integration's sealed credentials, locked for the rest of the transaction (key rotation). */
+  async allSealedCredentialsForUpdate(): Promise<{ id: string; sealed: string }[]> {
+    const rows = await this.db.selectFrom('integrations').select(['id', 'credentials_sealed']).orderBy('id').forUpdate().execute();
+    return rows.map((r) => ({ id: r.id, sealed: r.credentials_sealed }));
+  }
+
+  async replaceSealedCredentials(id: string, sealed: string): Promise<void> {
+    await this.db.updateTable('integrations').set({ credentials_sealed: sealed }).where('id', '=', id).execute();
+  }
+
   async setStatus(id: string, status: IntegrationStatus, reason: string | null, now: Date): Promise<void> {
     await this.db.updateTable('integrations').set({ status, status_reason: reason, updated_at: now }).where('id', '=', id).execute();
   }

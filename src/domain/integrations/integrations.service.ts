@@ -152,7 +152,18 @@ export class IntegrationsService {
       result = { ok: false, kind: error.kind, message: explainProviderError(error) };
       if (error.kind === 'auth') await store.integrations.setStatus(id, 'needs_attention', result.message, clock.now());
     }
-    await store.integrations.recordTest(id, result as unknown as Record<string, unknown>, clock.now());
+    await store.transaction(async (tx) => {
+      await tx.integrations.recordTest(id, result as unknown as Record<string, unknown>, clock.now());
+      // A test can change the status (revoked credentials mark it for attention), so it is an admin action on record.
+      await tx.audit.record({
+        actorUserId: 'kind' in ctx ? null : ctx.user.id,
+        districtId: integration.districtId,
+        action: 'integration.tested',
+        targetType: 'integration',
+        targetId: id,
+        details: { provider: integration.provider, ok: result.ok, ...(result.ok ? {} : { kind: result.kind }) },
+      });
+    });
     return result;
   }
 
@@ -197,7 +208,17 @@ export class IntegrationsService {
       const school = await store.districts.findSchool(schoolId);
       if (!school || school.districtId !== integration.districtId) throw validationError('schoolId', 'That school is not in this district.');
     }
-    await store.integrations.upsertSchoolMappings(id, [{ ...mapping, schoolId }], clock.now());
+    await store.transaction(async (tx) => {
+      await tx.integrations.upsertSchoolMappings(id, [{ ...mapping, schoolId }], clock.now());
+      await tx.audit.record({
+        actorUserId: 'kind' in ctx ? null : ctx.user.id,
+        districtId: integration.districtId,
+        action: 'integration.school_mapped',
+        targetType: 'integration',
+        targetId: id,
+        details: { provider: integration.provider, externalId, schoolId },
+      });
+    });
     return store.integrations.schoolMappings(id);
   }
 }

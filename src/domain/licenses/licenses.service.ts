@@ -5,14 +5,20 @@ import type { Actor } from '../accounts/accounts.types.ts';
 import { isValidEmail, parseEmailList } from '../accounts/email-address.ts';
 import { licensePolicy } from './licenses.policy.ts';
 import type { License, LicenseMember, MemberState } from './licenses.types.ts';
+import type { ProviderKind } from '../../providers/roster-provider.ts';
 
 export interface MemberView extends LicenseMember {
   readonly state: MemberState;
   readonly invitationExpired: boolean;
+  /** The district's rostering providers this member's account is connected to. */
+  readonly providers: ProviderKind[];
+  readonly rosteredClasses: number;
+  readonly lastSignInAt: Date | null;
 }
 
-export function memberState(member: LicenseMember): MemberState {
+export function memberState(member: LicenseMember, linked = false): MemberState {
   if (member.acceptedAt === null) return 'invited';
+  if (linked) return 'linked';
   return member.accountComplete ? 'complete' : 'accepted';
 }
 
@@ -37,15 +43,22 @@ export class LicensesService {
   async getFor(actor: Actor, licenseId: string): Promise<{ license: License; members: MemberView[] }> {
     const license = await this.deps.store.licenses.findById(licenseId);
     if (!license || !licensePolicy.canView(actor, license)) throw notFound('License');
-    const members = await this.deps.store.licenses.listMembers(licenseId);
+    const [members, activity] = await Promise.all([this.deps.store.licenses.listMembers(licenseId), this.deps.store.consoles.memberActivity(licenseId)]);
+    const byMember = new Map(activity.map((a) => [a.memberId, a]));
     const now = this.deps.clock.now();
     return {
       license,
-      members: members.map((m) => ({
-        ...m,
-        state: memberState(m),
-        invitationExpired: m.acceptedAt === null && m.invitationExpiresAt !== null && m.invitationExpiresAt <= now,
-      })),
+      members: members.map((m) => {
+        const a = byMember.get(m.id);
+        return {
+          ...m,
+          state: memberState(m, (a?.providers.length ?? 0) > 0),
+          invitationExpired: m.acceptedAt === null && m.invitationExpiresAt !== null && m.invitationExpiresAt <= now,
+          providers: a?.providers ?? [],
+          rosteredClasses: a?.rosteredClasses ?? 0,
+          lastSignInAt: a?.lastSignInAt ?? null,
+        };
+      }),
     };
   }
 
@@ -124,6 +137,26 @@ export class LicensesService {
     });
     const { members } = await this.getFor(actor, licenseId);
     return members.find((m) => m.id === memberId)!;
+  }
+
+  /** "Resend invitations": a fresh email to every member who has not accepted yet, in one go. */
+  async resendAll(actor: Actor, licenseId: string): Promise<{ sent: number }> {
+    const license = await this.loadManageable(actor, licenseId);
+    const { store } = this.deps;
+    const pending = (await store.licenses.listMembers(license.id)).filter((m) => m.acceptedAt === null);
+    if (pending.length === 0) return { sent: 0 };
+    await store.transaction(async (tx) => {
+      for (const m of pending) await tx.enqueue('email.invitation', { memberId: m.id });
+      await tx.audit.record({
+        actorUserId: actor.user.id,
+        districtId: license.districtId,
+        action: 'license.invitations_resent',
+        targetType: 'license',
+        targetId: license.id,
+        details: { count: pending.length, memberIds: pending.map((m) => m.id) },
+      });
+    });
+    return { sent: pending.length };
   }
 
   /** Removal frees the seat and voids the invitation; the teacher's account and classes stay. */

@@ -11,7 +11,8 @@ export interface License {
   readonly endsOn: string;
 }
 
-export type MemberState = 'invited' | 'accepted' | 'complete';
+/** 'linked': accepted, and connected to the district's Clever or ClassLink. */
+export type MemberState = 'invited' | 'accepted' | 'complete' | 'linked';
 
 export interface LicenseMember {
   readonly id: string;

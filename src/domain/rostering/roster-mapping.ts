@@ -26,6 +26,7 @@ export function sectionFields(section: CanonicalSection, schoolId: string | null
     subject: clip(section.subject, 100),
     period: clip(section.period, 50),
     term: section.term ? { name: section.term.name.slice(0, 200), startDate: section.term.startDate, endDate: section.term.endDate } : null,
+    termExternalId: section.term?.externalId ?? null,
   };
 }
 

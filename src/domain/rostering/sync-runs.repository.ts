@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, SyncStatus, SyncTrigger } from '../../db/schema.ts';
 
 export interface SyncRun {
@@ -83,5 +83,25 @@ export class SyncRunsRepository {
         details: r.details,
       }
     );
+  }
+
+  async decide(id: string, status: 'approved' | 'rejected', userId: string, now: Date): Promise<void> {
+    await this.db.updateTable('sync_runs').set({ status, decided_by: userId, decided_at: now }).where('id', '=', id).where('status', '=', 'held').execute();
+  }
+
+  async listForIntegration(integrationId: string, limit = 50): Promise<SyncRun[]> {
+    const rows = await this.db.selectFrom('sync_runs').select('id').where('integration_id', '=', integrationId).where('class_id', 'is', null).orderBy('started_at', 'desc').limit(limit).execute();
+    return (await Promise.all(rows.map((r) => this.findById(r.id)))).filter((r): r is SyncRun => r !== undefined);
+  }
+
+  /** Class and student names for pending removals (shown to district admins, never logged). */
+  async pairNames(pairs: readonly { classId: string; userId: string }[]) {
+    if (pairs.length === 0) return [];
+    const rows = await sql<{ class_id: string; class_name: string; user_id: string; student_name: string }>`
+      select t.class_id, c.name as class_name, t.user_id, u.name as student_name
+      from unnest(${pairs.map((p) => p.classId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[]) as t(class_id, user_id)
+      join classes c on c.id = t.class_id join users u on u.id = t.user_id
+      order by c.name, u.name`.execute(this.db);
+    return rows.rows.map((r) => ({ classId: r.class_id, className: r.class_name, userId: r.user_id, studentName: r.student_name }));
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { License } from '../../domain/licenses/licenses.types.ts';
 import type { MemberView } from '../../domain/licenses/licenses.service.ts';
+import { licensePolicy } from '../../domain/licenses/licenses.policy.ts';
 import { parse } from '../validate.ts';
 import { requireActor } from '../plugins/session.ts';
 
@@ -31,6 +32,10 @@ const presentMember = (m: MemberView) => ({
   acceptedAt: m.acceptedAt?.toISOString() ?? null,
   lastSentAt: m.lastSentAt?.toISOString() ?? null,
   invitationExpired: m.invitationExpired,
+  userId: m.userId,
+  linkedProviders: m.providers,
+  rosteredClasses: m.rosteredClasses,
+  lastSignInAt: m.lastSignInAt?.toISOString() ?? null,
 });
 
 export function licenseRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -43,8 +48,14 @@ export function licenseRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/licenses/:id', async (request) => {
     const { id } = parse(licenseParams, request.params);
-    const { license, members } = await licenses.getFor(requireActor(request), id);
-    return { license: presentLicense(license), members: members.map(presentMember) };
+    const actor = requireActor(request);
+    const { license, members } = await licenses.getFor(actor, id);
+    return { license: presentLicense(license), members: members.map(presentMember), abilities: { manageMembers: licensePolicy.canManageMembers(actor, license) } };
+  });
+
+  app.post('/api/licenses/:id/members/resend', async (request) => {
+    const { id } = parse(licenseParams, request.params);
+    return licenses.resendAll(requireActor(request), id);
   });
 
   app.post('/api/licenses/:id/members', async (request) => {

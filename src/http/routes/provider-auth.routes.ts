@@ -56,6 +56,7 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     reply.clearCookie(RESTART_COOKIE, cookie);
     if (result.kind === 'refused') {
       request.log.warn({ provider, reason: result.reason }, 'provider sign-in refused');
+      ctx.metrics.recordSignIn(provider, `refused:${result.reason}`);
       const page = result.purpose === 'connect' ? '/profile' : '/signin';
       return reply.redirect(`${page}?error=${encodeURIComponent(result.reason)}&provider=${provider}`, 302);
     }
@@ -64,6 +65,7 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     // A provider sign-in replaces whoever was signed in on this browser (shared devices), never merges.
     await startSession(request, reply, ctx.services.sessions, result.user, { secure, ttlHours: ctx.config.sessionTtlHours });
     request.log.info({ provider, userId: result.user.id, how: result.how }, 'signed in with provider');
+    ctx.metrics.recordSignIn(provider, 'success');
     const home = result.user.role === 'student' ? '/student' : '/classes';
     return reply.redirect(safeReturnTo(result.returnTo) ?? home, 302);
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { notFound } from '../../lib/errors.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { parse } from '../validate.ts';
 import { requireActor } from '../plugins/session.ts';
 
@@ -41,8 +41,18 @@ export function rosteringRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.post('/api/rostering/import', async (request, reply) => {
     const { sections } = parse(importBody, request.body);
-    const result = await rostering.requestImport(requireActor(request), sections);
-    return 'runId' in result ? reply.status(202).send(result) : reply.send(result);
+    const started = performance.now();
+    const result = await rostering.requestImport(requireActor(request), sections).catch((error: unknown) => {
+      // A provider failure is a failed run; a refusal (tampered ids, no access) is not a run at all.
+      if (error instanceof AppError && error.code === 'provider_unavailable') {
+        ctx.metrics.recordSyncRun({ trigger: 'import', outcome: 'failed', seconds: (performance.now() - started) / 1000, rows: 0 });
+      }
+      throw error;
+    });
+    if ('runId' in result) return reply.status(202).send(result); // the job reports its own run when it ends
+    const seconds = (performance.now() - started) / 1000;
+    ctx.metrics.recordSyncRun({ trigger: 'import', outcome: 'succeeded', seconds, rows: result.imported.reduce((n, c) => n + c.students, 0) });
+    return reply.send(result);
   });
 
   app.get('/api/rostering/imports/:runId', async (request) => {

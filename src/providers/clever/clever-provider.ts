@@ -218,6 +218,13 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
 
     allStudents: () => mapped<CanonicalPerson>('users', '/users', { role: 'student', limit }, mapUser),
 
+    // Clever lists a section's students on the section itself: enrollments come with the sections' pages.
+    async *allStudentEnrollments() {
+      for await (const sections of sectionPages('/sections', { limit })) {
+        yield sections.filter((s) => s.status === 'active').flatMap((s) => (s.studentIds ?? []).map((personId) => ({ sectionId: s.externalId, personId })));
+      }
+    },
+
     async currentCursor() {
       // Clever documents no "latest event" query: the feed is oldest → newest,
       // so the newest event is the last item of the last page.

@@ -87,7 +87,7 @@ export async function* oneRosterChanges(reader: OneRosterReader, cursor: string,
     const changes: ChangeRecord[] = [];
     for (const e of reader.keep('enrollments', p.records.map(mapEnrollment), warnings)) {
       if (e.role === null) continue;
-      changes.push({ kind: 'enrollment', action: e.deleted ? 'delete' : 'upsert', sectionId: e.sectionId, personId: e.personId, role: e.role });
+      changes.push({ kind: 'enrollment', action: e.deleted ? 'delete' : 'upsert', sectionId: e.sectionId, personId: e.personId, role: e.role, ...(e.modifiedAt ? { at: e.modifiedAt } : {}) });
     }
     yield page(changes, warnings);
   }

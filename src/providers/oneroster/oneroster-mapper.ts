@@ -141,6 +141,8 @@ export interface EnrollmentRecord {
   readonly role: 'student' | 'teacher' | null;
   readonly primary: boolean;
   readonly deleted: boolean;
+  /** dateLastModified: orders a tombstone against a newer live record for the same pair. */
+  readonly modifiedAt: string | null;
 }
 
 export function mapEnrollment(record: Json): Mapped<EnrollmentRecord> {
@@ -156,6 +158,7 @@ export function mapEnrollment(record: Json): Mapped<EnrollmentRecord> {
     role: role === 'student' || role === 'teacher' ? role : null,
     primary: bool(record['primary']) === true,
     deleted: isDeleted(record),
+    modifiedAt: typeof record['dateLastModified'] === 'string' ? record['dateLastModified'] : null,
   });
 }
 

@@ -4,7 +4,7 @@ import type { CanonicalDistrict, CanonicalPerson, CanonicalSchool, CanonicalSect
 import { ClientCredentialsAuth, ONEROSTER_SCOPES, oauth1Auth, type RequestAuth } from './oneroster-auth.ts';
 import { OneRosterApi } from './oneroster-api.ts';
 import { oneRosterChanges } from './oneroster-changes.ts';
-import { mapOrg, mapUser } from './oneroster-mapper.ts';
+import { mapEnrollment, mapOrg, mapUser } from './oneroster-mapper.ts';
 import { KEYS, OneRosterReader, segment } from './oneroster-reader.ts';
 
 export type OneRosterVersion = '1.1' | '1.2';
@@ -142,6 +142,12 @@ export function createOneRosterProvider(config: OneRosterProviderConfig): Roster
     allSections: sectionPages,
 
     allStudents: studentPages,
+
+    async *allStudentEnrollments() {
+      for await (const { values } of reader.mapped('enrollments', 'enrollments', KEYS.enrollments, mapEnrollment)) {
+        yield values.filter((e) => !e.deleted && e.role === 'student').map((e) => ({ sectionId: e.sectionId, personId: e.personId }));
+      }
+    },
 
     async currentCursor() {
       // "Now" by the server's clock (its Date header) so client clock skew cannot skip changes.

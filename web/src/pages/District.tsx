@@ -1,7 +1,8 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Loading, useTitle } from '../components/Guards.tsx';
 import { useSession } from '../session.tsx';
 import type { Integration, NamedRef } from '../types.ts';
+import { DistrictConsole } from './DistrictConsole.tsx';
 import { IntegrationList } from './IntegrationList.tsx';
 import { useIntegrations } from './useIntegrations.ts';
 
@@ -14,7 +15,7 @@ function districtsOf(own: NamedRef[], integrations: Integration[]): NamedRef[] {
   return all;
 }
 
-/** A district administrator's view of rostering: the connections and (later) the syncs. */
+/** A district administrator's view of rostering: the connections, what was shared and imported, syncs and held runs, and the audit log. */
 export function District() {
   useTitle('District rostering');
   const { session } = useSession();
@@ -38,8 +39,6 @@ export function District() {
         districtsOf(own, integrations).map((d) => (
           <DistrictPart key={d.id} district={d} integrations={integrations} onChanged={reload} />
         ))}
-      <h2>Syncs</h2>
-      <p className="empty card">Sync history appears here once syncs run.</p>
     </section>
   );
 }
@@ -52,14 +51,20 @@ interface PartProps {
 
 function DistrictPart({ district, integrations, onChanged }: PartProps) {
   const headingId = useId();
+  // A Test connection changes the counts the console shows: reload it too.
+  const [tested, setTested] = useState(0);
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>{district.name}</h2>
       <IntegrationList
         integrations={integrations.filter((i) => i.districtId === district.id)}
-        onChanged={onChanged}
+        onChanged={async () => {
+          await onChanged();
+          setTested((n) => n + 1);
+        }}
         empty="No rostering connected yet. Ask Rollcall support to connect Clever or ClassLink."
       />
+      <DistrictConsole districtId={district.id} refreshKey={tested} />
     </section>
   );
 }

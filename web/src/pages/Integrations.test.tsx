@@ -63,7 +63,8 @@ describe('test connection', () => {
     const calls = mockFetch(json(200, { result: { ok: true, report } }), json(200, { integrations: [tested] }));
     await click(button(item, 'Test connection'));
     await settle();
-    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /api/integrations/i1/test', 'GET /api/integrations']);
+    // The district console below reloads too: a test updates the counts it shows.
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['POST /api/integrations/i1/test', 'GET /api/integrations', 'GET /api/districts/d1/console']);
     const status = item.querySelector('.test-result[role="status"]');
     expect(status?.textContent).toBe('Connected to Maple Grove Unified: 2 schools, 6 teachers, 14 sections, 240 students');
     expect(item.querySelector('[role="alert"]')).toBeNull();

@@ -9,11 +9,12 @@ import type { License, LicenseMember } from '../types.ts';
 import { AddTeachersForm } from './AddTeachersForm.tsx';
 import { licensePlace } from './Licenses.tsx';
 import { MembersTable } from './MembersTable.tsx';
+import { ResendAllButton } from './ResendAllButton.tsx';
 
 /** One license for its administrator: seats, dates, members, and adding teachers. */
 export function LicensePage() {
   const { id = '' } = useParams();
-  const [data, setData] = useState<{ license: License; members: LicenseMember[] } | null>(null);
+  const [data, setData] = useState<{ license: License; members: LicenseMember[]; abilities?: { manageMembers: boolean } } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   useTitle(data?.license.name ?? 'License');
@@ -45,6 +46,8 @@ export function LicensePage() {
   if (!data) return <Loading />;
   const { license, members } = data;
   const free = Math.max(0, license.seats - license.seatsUsed);
+  const canManage = data.abilities?.manageMembers ?? true;
+  const invited = members.filter((m) => m.state === 'invited').length;
 
   return (
     <section className="page">
@@ -75,16 +78,21 @@ export function LicensePage() {
           {notice}
         </p>
       )}
-      <AddTeachersForm
-        licenseId={license.id}
-        freeSeats={free}
-        onAdded={async (count) => {
-          setNotice(`Invited ${count === 1 ? '1 teacher' : `${count} teachers`}. Each gets an email with setup instructions.`);
-          await load();
-        }}
-      />
-      <h2>Members</h2>
-      <MembersTable licenseId={license.id} members={members} onChanged={load} onNotice={setNotice} />
+      {canManage && (
+        <AddTeachersForm
+          licenseId={license.id}
+          freeSeats={free}
+          onAdded={async (count) => {
+            setNotice(`Invited ${count === 1 ? '1 teacher' : `${count} teachers`}. Each gets an email with setup instructions.`);
+            await load();
+          }}
+        />
+      )}
+      <div className="page-head">
+        <h2>Members</h2>
+        {canManage && invited > 0 && <ResendAllButton licenseId={license.id} invited={invited} onNotice={setNotice} onSent={load} />}
+      </div>
+      <MembersTable licenseId={license.id} members={members} onChanged={load} onNotice={setNotice} canManage={canManage} />
     </section>
   );
 }

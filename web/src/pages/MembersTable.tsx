@@ -5,11 +5,14 @@ import { FormError } from '../components/FormError.tsx';
 import { formatTime } from '../format.ts';
 import { useSubmit } from '../forms.ts';
 import type { LicenseMember, MemberState } from '../types.ts';
+import { PROVIDER_NAME } from './integration-text.ts';
+import { MemberDiagnosisDialog } from './MemberDiagnosisDialog.tsx';
 
 export const STATE_LABEL: Record<MemberState, string> = {
   invited: 'Invited',
   accepted: 'Accepted',
   complete: 'Account complete',
+  linked: 'Linked to rostering',
 };
 
 interface Props {
@@ -17,10 +20,13 @@ interface Props {
   members: LicenseMember[];
   onChanged: () => Promise<void>;
   onNotice: (message: string) => void;
+  /** Resend and Remove are for the license's administrators (a district admin only looks). */
+  canManage?: boolean;
 }
 
-export function MembersTable({ licenseId, members, onChanged, onNotice }: Props) {
+export function MembersTable({ licenseId, members, onChanged, onNotice, canManage = true }: Props) {
   const [removing, setRemoving] = useState<LicenseMember | null>(null);
+  const [diagnosing, setDiagnosing] = useState<LicenseMember | null>(null);
   const row = useSubmit();
   const [busyId, setBusyId] = useState<string | null>(null);
 
@@ -50,6 +56,9 @@ export function MembersTable({ licenseId, members, onChanged, onNotice }: Props)
             <th scope="col">Email</th>
             <th scope="col">Name</th>
             <th scope="col">State</th>
+            <th scope="col">Rostering</th>
+            <th scope="col">Classes</th>
+            <th scope="col">Last sign-in</th>
             <th scope="col">Last sent</th>
             <th scope="col">
               <span className="visually-hidden">Actions</span>
@@ -65,9 +74,30 @@ export function MembersTable({ licenseId, members, onChanged, onNotice }: Props)
                 <span className={`badge badge-${m.state}`}>{STATE_LABEL[m.state]}</span>
                 {m.state === 'invited' && m.invitationExpired && <span className="hint"> invitation expired</span>}
               </td>
+              <td>
+                {(m.linkedProviders ?? []).length === 0 ? (
+                  <span className="muted">Not linked</span>
+                ) : (
+                  (m.linkedProviders ?? []).map((p) => (
+                    <span key={p} className={`badge badge-${p}`}>
+                      {PROVIDER_NAME[p]}
+                    </span>
+                  ))
+                )}
+              </td>
+              <td className="num">{m.rosteredClasses ?? 0}</td>
+              <td>{formatTime(m.lastSignInAt ?? null)}</td>
               <td>{formatTime(m.lastSentAt)}</td>
               <td className="row-actions">
-                {m.state === 'invited' && (
+                <button
+                  type="button"
+                  className="button button-small button-quiet"
+                  aria-label={`Diagnose ${m.email}`}
+                  onClick={() => setDiagnosing(m)}
+                >
+                  Diagnose
+                </button>
+                {canManage && m.state === 'invited' && (
                   <button
                     type="button"
                     className="button button-small button-quiet"
@@ -77,18 +107,21 @@ export function MembersTable({ licenseId, members, onChanged, onNotice }: Props)
                     Resend
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="button button-small button-danger-quiet"
-                  onClick={() => setRemoving(m)}
-                >
-                  Remove
-                </button>
+                {canManage && (
+                  <button
+                    type="button"
+                    className="button button-small button-danger-quiet"
+                    onClick={() => setRemoving(m)}
+                  >
+                    Remove
+                  </button>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {diagnosing && <MemberDiagnosisDialog licenseId={licenseId} member={diagnosing} onClose={() => setDiagnosing(null)} />}
       {removing && (
         <ConfirmRemove
           licenseId={licenseId}

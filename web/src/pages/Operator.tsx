@@ -33,7 +33,17 @@ export function Operator() {
 
   return (
     <section className="page wide">
-      <h1>Operator</h1>
+      <div className="page-head">
+        <h1>Operator</h1>
+        <div className="head-actions">
+          <Link className="button button-quiet" to="/operator/users">
+            Find a user
+          </Link>
+          <Link className="button button-quiet" to="/operator/audit">
+            Audit log
+          </Link>
+        </div>
+      </div>
       {error && (
         <p role="alert" className="form-error">
           {error.message}

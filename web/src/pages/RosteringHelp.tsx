@@ -1,27 +1,84 @@
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useTitle } from '../components/Guards.tsx';
+import type { ApiError } from '../api.ts';
+import { Loading, useTitle } from '../components/Guards.tsx';
+import { consolesApi } from '../consoles-api.ts';
+import type { Diagnosis } from '../consoles-types.ts';
+import { asApiError } from '../forms.ts';
+import { signInPath } from '../navigation.ts';
+import { useSession } from '../session.tsx';
+import { DiagnosisView } from './DiagnosisView.tsx';
 
-/** Placeholder: the per-teacher diagnosis arrives in a later issue. */
+const TITLE = "Why can't I see Add from Rostering Service?";
+
+/**
+ * The signed-in teacher's own diagnosis: Rollcall checks, in order, what Add
+ * from Rostering Service needs, and names the first thing missing, who can fix
+ * it and how. Every visit (and "Check again") reads everything fresh.
+ */
 export function RosteringHelp() {
-  useTitle("Why can't I see Add from Rostering Service?");
+  useTitle(TITLE);
+  const { session } = useSession();
+  const user = session?.user;
+  const [diagnosis, setDiagnosis] = useState<Diagnosis | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [checking, setChecking] = useState(false);
+
+  const check = useCallback(async () => {
+    setChecking(true);
+    try {
+      setDiagnosis((await consolesApi.myDiagnosis()).diagnosis);
+      setError(null);
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setChecking(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    if (user) void check();
+  }, [user, check]);
+
+  if (!session) return <Loading />;
+  if (!user) {
+    return (
+      <section className="page narrow">
+        <h1>{TITLE}</h1>
+        <div className="card">
+          <p>Sign in and Rollcall will check your account step by step: what is missing, who can fix it, and what to do.</p>
+          <Link className="button" to={signInPath('/help/rostering')}>
+            Sign in
+          </Link>
+        </div>
+      </section>
+    );
+  }
+
   return (
     <section className="page narrow">
-      <h1>Why can't I see Add from Rostering Service?</h1>
-      <div className="card">
-        <p>
-          Soon this page will check your account step by step and tell you exactly what is missing, and who can fix it.
+      <p className="breadcrumb">
+        <Link to="/classes">My Classes</Link>
+      </p>
+      <h1>{TITLE}</h1>
+      <p className="lede">Rollcall checked what Add from Rostering Service needs, in order, for your account.</p>
+      {error && (
+        <p role="alert" className="form-error">
+          {error.message}
         </p>
-        <p>Until then, these are the usual reasons:</p>
-        <ul>
-          <li>Your school or district hasn't connected Clever or ClassLink to Rollcall yet.</li>
-          <li>Your license administrator hasn't added you to your school's license.</li>
-          <li>You were added, but haven't accepted the invitation email or finished creating your account.</li>
-          <li>Your account isn't linked to Clever or ClassLink yet: sign in with it once.</li>
-          <li>Your rostering service doesn't list any classes for you yet.</li>
-        </ul>
-        <p>
-          <Link to="/classes">Back to My Classes</Link>
-        </p>
+      )}
+      {!diagnosis && !error && <Loading label="Checking your account…" />}
+      {diagnosis && <DiagnosisView diagnosis={diagnosis} self />}
+      <div className="form-actions">
+        <button type="button" className="button button-quiet" onClick={() => void check()} disabled={checking}>
+          Check again
+        </button>
+        {checking && diagnosis && (
+          <span className="muted" role="status">
+            Checking…
+          </span>
+        )}
+        <Link to="/classes">Back to My Classes</Link>
       </div>
     </section>
   );

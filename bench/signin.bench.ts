@@ -1,0 +1,164 @@
+import { performance } from 'node:perf_hooks';
+import { benchDatabase } from './support/database.ts';
+import { VirtualBrowser, deviceAgent } from './support/http.ts';
+import { machineCpu, postgresCpuSeconds, startServer, type ServerProcess } from './support/processes.ts';
+import { ms, note, num, option, printTable, ratio, summarize, verdict } from './support/report.ts';
+import { CLIENTS, benchContext, freePort, importEverything, newKey, rollcallEnv, seedDistrict, startBenchSimulators, studentIds } from './support/world.ts';
+
+export const description = 'Sign-in storm (issue 9 §4): concurrent virtual students run the full "Log in with Clever/ClassLink" redirect flow, against a minimal floor';
+
+interface Student {
+  readonly provider: 'clever' | 'classlink';
+  /** The simulator's login form value: a Clever user id, or "tenant:sourcedId" for ClassLink. */
+  readonly login: string;
+}
+
+interface StormResult {
+  /** Server CPU per completed sign-in (ms), and how busy the whole machine was (%). */
+  readonly serverCpuMs: number;
+  /** CPU of the PostgreSQL server processes per completed sign-in (ms); 0 on PGlite (it is inside the server). */
+  readonly dbCpuMs: number;
+  readonly machineBusy: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  readonly seconds: number;
+  readonly latenciesMs: number[];
+}
+
+/**
+ * One student's whole flow, as a browser does it: our start → the provider's
+ * authorize (the login form post: no provider session needed) → our callback
+ * (code exchange, who-am-I, account linking, session) → their class list.
+ */
+async function signIn(browser: VirtualBrowser, origin: string, student: Student): Promise<void> {
+  browser.reset();
+  const start = await browser.request('GET', `${origin}/auth/${student.provider}/start`);
+  if (start.status !== 302 || !start.location) throw new Error(`start: HTTP ${start.status}`);
+  const authorize = new URL(start.location);
+  const form = new URLSearchParams(authorize.searchParams);
+  form.set('user', student.login);
+  const posted = await browser.request('POST', `${authorize.origin}${authorize.pathname}`, form);
+  if (posted.status !== 302 || !posted.location) throw new Error(`authorize: HTTP ${posted.status}`);
+  const callback = await browser.request('GET', posted.location);
+  if (callback.status !== 302 || !callback.location?.endsWith('/student')) throw new Error(`callback: HTTP ${callback.status} → ${callback.location ?? ''}`);
+  const classes = await browser.request('GET', `${origin}/api/classes`);
+  if (classes.status !== 200 || !Array.isArray((JSON.parse(classes.body) as { classes?: unknown }).classes)) throw new Error(`classes: HTTP ${classes.status}`);
+}
+
+/** `total` sign-ins by `concurrency` virtual students at once, each starting the next as soon as one ends. */
+async function storm(origin: string, server: ServerProcess, students: readonly Student[], total: number, concurrency: number, offset: number): Promise<StormResult> {
+  const cpu0 = server.cpuSeconds();
+  const db0 = postgresCpuSeconds();
+  const machine0 = machineCpu();
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_v, slot) => {
+      const browser = new VirtualBrowser(deviceAgent(offset + slot));
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const t0 = performance.now();
+        try {
+          await signIn(browser, origin, students[(offset + i) % students.length]!);
+          latenciesMs.push(performance.now() - t0);
+        } catch (error) {
+          errors++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+        }
+      }
+    }),
+  );
+  const machine1 = machineCpu();
+  const serverCpuMs = ((server.cpuSeconds() - cpu0) * 1000) / Math.max(1, latenciesMs.length);
+  const dbCpuMs = ((postgresCpuSeconds() - db0) * 1000) / Math.max(1, latenciesMs.length);
+  const machineBusy = (100 * (machine1.busy - machine0.busy)) / Math.max(1, machine1.total - machine0.total);
+  return { serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+export async function run(args: readonly string[]): Promise<void> {
+  const concurrency = option(args, 'concurrency', 50);
+  const total = option(args, 'total', 2000);
+  const size = option(args, 'students', 1000);
+  const warmup = Math.min(total, option(args, 'warmup', 300));
+
+  const db = await benchDatabase();
+  const [rollcallPort, floorPort] = [await freePort(), await freePort()];
+  const rollcallUrl = `http://127.0.0.1:${rollcallPort}`;
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
+  const sims = await startBenchSimulators([rollcallUrl, floorUrl], size);
+  const info = sims.districts[0]!;
+  const key = newKey();
+  const env = rollcallEnv(sims, rollcallUrl, key);
+  let server: ServerProcess | undefined;
+  let floor: ServerProcess | undefined;
+  try {
+    // A district at the start of a school year: every teacher imported every section, so each student has an account and classes.
+    const setup = performance.now();
+    const ctx = await benchContext(db, env, key);
+    const district = await seedDistrict(ctx, info);
+    const sections = (await importEverything(ctx, district, district.integrations.clever, sims)) + (await importEverything(ctx, district, district.integrations.classlink, sims));
+    const clever = (await studentIds(district, district.integrations.clever, sims)).map((id): Student => ({ provider: 'clever', login: id }));
+    const classlink = (await studentIds(district, district.integrations.classlink, sims)).map((id): Student => ({ provider: 'classlink', login: `${info.classlinkTenantId}:${id}` }));
+    await ctx.close();
+    // Alternate providers so both flows share the storm evenly.
+    const students = clever.flatMap((s, i) => (classlink[i] ? [s, classlink[i]] : [s]));
+    note(`\nsign-in storm on ${db.label}: ${students.length / 2} students per provider, ${sections} imported sections (set-up ${num((performance.now() - setup) / 1000, 1)} s); ${total} sign-ins, ${concurrency} at a time, after ${warmup} warm-up sign-ins`);
+
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test there (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
+    await storm(rollcallUrl, server, students, warmup, concurrency, 0);
+    const rollcall = await storm(rollcallUrl, server, students, total, concurrency, warmup);
+    const rollcallRss = server.peakRssMb();
+    await server.stop();
+    server = undefined;
+
+    floor = await startServer(
+      ['--import', 'tsx', 'bench/support/floor-server.ts'],
+      {
+        PORT: String(floorPort),
+        PUBLIC_URL: floorUrl,
+        CLEVER_URL: sims.clever.url,
+        CLASSLINK_URL: sims.classlink.url,
+        CLEVER_CLIENT_ID: CLIENTS.clever.clientId,
+        CLEVER_CLIENT_SECRET: CLIENTS.clever.clientSecret,
+        CLASSLINK_CLIENT_ID: CLIENTS.classlink.clientId,
+        CLASSLINK_CLIENT_SECRET: CLIENTS.classlink.clientSecret,
+      },
+      `${floorUrl}/healthz`,
+    );
+    await storm(floorUrl, floor, students, warmup, concurrency, 0);
+    const base = await storm(floorUrl, floor, students, total, concurrency, warmup);
+    const floorRss = floor.peakRssMb();
+    await floor.stop();
+    floor = undefined;
+
+    const r = summarize(rollcall.latenciesMs);
+    const f = summarize(base.latenciesMs);
+    const rRate = rollcall.completed / rollcall.seconds;
+    const fRate = base.completed / base.seconds;
+    printTable(
+      `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins (Clever and ClassLink alternating)`,
+      ['', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/sign-in', 'PostgreSQL CPU ms/sign-in', 'machine busy', 'peak RSS MB'],
+      [
+        ['Rollcall', num(rRate), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), String(rollcall.errors), num(rollcall.serverCpuMs, 1), num(rollcall.dbCpuMs, 1), `${num(rollcall.machineBusy)} %`, num(rollcallRss)],
+        ['floor (minimal Fastify, same round trips)', num(fRate), ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max), String(base.errors), num(base.serverCpuMs, 1), num(base.dbCpuMs, 1), `${num(base.machineBusy)} %`, num(floorRss)],
+        ['Rollcall ÷ floor', ratio(fRate, rRate), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, base.serverCpuMs), '', '', ''],
+      ],
+    );
+    note(`targets: ≥ 500 sign-ins/s: ${verdict(rRate >= 500)} (${num(rRate)}); p99 ≤ 250 ms: ${verdict(r.p99 <= 250)} (${ms(r.p99)}); within 2× of the floor: ${verdict(fRate / rRate <= 2 && r.p99 / f.p99 <= 2)} (throughput ${ratio(fRate, rRate)} slower, p99 ${ratio(r.p99, f.p99)})`);
+    note('(throughput ratio = floor ÷ Rollcall, so 1.00× means as fast as the floor; latency ratios = Rollcall ÷ floor)');
+    if (rollcall.firstError) note(`first Rollcall error: ${rollcall.firstError}`);
+    if (base.firstError) note(`first floor error: ${base.firstError}`);
+  } finally {
+    await server?.stop();
+    await floor?.stop();
+    await sims.close();
+    await db.drop();
+  }
+}

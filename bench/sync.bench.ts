@@ -1,0 +1,202 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startSimulators } from '../sim/index.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { createContext, type AppContext } from '../src/context.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { createRosterProvider } from '../src/providers/index.ts';
+import { sectionFields } from '../src/domain/rostering/roster-mapping.ts';
+import type { DatabaseTarget } from '../src/db/database.ts';
+import { note, num, printTable, ratio, verdict } from './support/report.ts';
+
+export const description = 'Full reconciliation, no-change re-sync and a 1,000-change delta, against fetch-only and raw-COPY floors, on PostgreSQL and PGlite';
+
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function postgresTarget(): Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> {
+  const name = `rollcall_syncbench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return {
+    target: { kind: 'postgres', url: u.toString() },
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+function pgliteTarget(): { target: DatabaseTarget; drop(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-syncbench-'));
+  return { target: { kind: 'pglite', dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Peak RSS while `work` runs, sampled every 20 ms. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number; seconds: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  try {
+    const value = await work();
+    return { value, peakMb: Math.max(peak, process.memoryUsage().rss) / 2 ** 20, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Raw COPY of the same rows into an unindexed table: the floor for writing them. */
+async function copyFloor(ctx: AppContext, rows: string[]): Promise<number> {
+  const started = performance.now();
+  const text = rows.join('\n') + '\n';
+  if (ctx.database.kind === 'postgres') {
+    const client = new pg.Client({ connectionString: ctx.database.url });
+    await client.connect();
+    await client.query('create temporary table copy_floor (a text, b text, c text)');
+    await pipeline(Readable.from([text]), client.query(copyFrom('copy copy_floor from stdin')));
+    await client.end();
+  } else {
+    const lite = ctx.database.pglite!;
+    await lite.query('create table if not exists copy_floor (a text, b text, c text)');
+    await lite.query("copy copy_floor from '/dev/blob'", [], { blob: new Blob([text]) });
+    await lite.query('drop table copy_floor');
+  }
+  return (performance.now() - started) / 1000;
+}
+
+async function benchOne(engine: string, target: DatabaseTarget, students: number) {
+  const sims = await startSimulators({ districts: [{ kind: 'generated', students, seed: 7, name: `Bench ${students}` }], rateLimitPerMinute: 1_000_000 });
+  const district = sims.districts[0]!;
+  const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', ROLLCALL_DEMO: 'false', CLEVER_AUTH_URL: sims.clever.url, CLEVER_API_URL: sims.clever.url, CLEVER_CLIENT_ID: 'rollcall-clever-demo', CLEVER_CLIENT_SECRET: 'clever-demo-secret' };
+  const ctx = await createContext(loadConfig(env), { logger: createLogger('silent'), supervise: false, target, masterKey: randomBytes(32), poolSize: 4 });
+  try {
+    const cli = { kind: 'cli' } as const;
+    const d = await ctx.services.operator.createDistrict(cli, district.name);
+    const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: district.cleverDistrictId });
+    const provider = createRosterProvider({ kind: 'clever', apiUrl: sims.clever.url, districtToken: district.cleverDistrictToken, pageSize: 1000, http: { requestsPerMinute: null } });
+
+    // Every current section imported (as classes without students: the sync fills them).
+    let sectionCount = 0;
+    const today = new Date().toISOString().slice(0, 10);
+    for await (const page of provider.allSections()) {
+      for (const s of page) {
+        if (s.status !== 'active' || (s.term?.endDate && s.term.endDate < today)) continue;
+        await ctx.store.classes.upsertFromSection({ integrationId: integration.id, externalId: s.externalId, districtId: d.id, source: 'clever', createdBy: null, fields: sectionFields(s, null) }, new Date());
+        sectionCount++;
+      }
+    }
+
+    // Floor 1: the same provider pages, read and discarded.
+    const fetchStarted = performance.now();
+    const rows: string[] = [];
+    for await (const page of provider.allSections()) for (const s of page) for (const id of s.studentIds ?? []) rows.push(`${s.externalId}\t${id}\t`);
+    for await (const page of provider.allStudents()) for (const p of page) rows.push(`${p.externalId}\t${p.givenName} ${p.familyName}\t${p.email ?? ''}`);
+    const fetchSeconds = (performance.now() - fetchStarted) / 1000;
+    // Floor 2: raw COPY of those rows into an empty table.
+    const copySeconds = await copyFloor(ctx, rows);
+
+    const sync = (kind: 'full' | 'delta') => ctx.services.syncEngine.run(integration.id, { kind, trigger: kind });
+    const first = await withPeakRss(() => sync('full'));
+    const written = (first.value.counts.created ?? 0) + (first.value.counts.enrolled ?? 0);
+    const again = await withPeakRss(() => sync('full'));
+
+    // 1,000 changes at the provider, then a delta.
+    const sample = await ctx.database.db
+      .selectFrom('enrollments')
+      .innerJoin('classes', 'classes.id', 'enrollments.class_id')
+      .innerJoin('identities', 'identities.user_id', 'enrollments.user_id')
+      .select(['classes.external_id as section', 'identities.external_id as student'])
+      .where('enrollments.status', '=', 'active')
+      .limit(1000)
+      .execute();
+    const sections = [...new Set(sample.map((s) => s.section!))];
+    let changes = 0;
+    for (const [i, row] of sample.entries()) {
+      if (changes >= 1000) break;
+      if (i % 2 === 0) sims.changes.renameUser({ user: row.student, givenName: `Renamed${i}` });
+      else sims.changes.addStudentToSection({ section: sections[i % sections.length]!, newStudent: { givenName: `New${i}`, familyName: 'Student' } });
+      changes++;
+    }
+    const delta = await withPeakRss(() => sync('delta'));
+    return { engine, students, sectionCount, rows: rows.length, fetchSeconds, copySeconds, first, written, again, delta, changes };
+  } finally {
+    await ctx.close();
+    await sims.close();
+  }
+}
+
+export async function run(args: readonly string[]): Promise<void> {
+  const sizesAt = args.indexOf('--sizes');
+  const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [10_000, 50_000, 100_000];
+  const engines: { name: string; make: () => Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> }[] = [
+    { name: 'postgres', make: postgresTarget },
+    { name: 'pglite', make: async () => pgliteTarget() },
+  ];
+  const results = [];
+  for (const engine of engines) {
+    for (const students of sizes) {
+      const db = await engine.make();
+      if (!db) {
+        note(`(skipped ${engine.name}: no PostgreSQL at ${PG_URL})`);
+        break;
+      }
+      try {
+        results.push(await benchOne(engine.name, db.target, students));
+      } finally {
+        await db.drop();
+      }
+    }
+  }
+  printTable(
+    'Full reconciliation (every section imported)',
+    ['engine', 'students', 'sections', 'full sync s', 'rows written/s', 'floor s (fetch+COPY)', 'ratio', '≤ 3×', 'peak RSS MB'],
+    results.map((r) => {
+      const floor = r.fetchSeconds + r.copySeconds;
+      return [r.engine, num(r.students), num(r.sectionCount), num(r.first.seconds, 2), num(r.written / r.first.seconds), num(floor, 2), ratio(r.first.seconds, floor), verdict(r.first.seconds <= 3 * floor), num(r.first.peakMb)];
+    }),
+  );
+  printTable(
+    'No-change re-sync and a 1,000-change delta',
+    ['engine', 'students', 're-sync s', 'fetch floor s', 'ratio', '≤ 1.3×', 'delta s', 'changes', 'delta / first full', '≤ 2 %', 'peak RSS MB'],
+    results.map((r) => [
+      r.engine,
+      num(r.students),
+      num(r.again.seconds, 2),
+      num(r.fetchSeconds, 2),
+      ratio(r.again.seconds, r.fetchSeconds),
+      verdict(r.again.seconds <= 1.3 * r.fetchSeconds),
+      num(r.delta.seconds, 2),
+      num(r.changes),
+      `${num((100 * r.delta.seconds) / r.first.seconds, 1)} %`,
+      verdict(r.delta.seconds <= 0.02 * r.first.seconds),
+      num(Math.max(r.again.peakMb, r.delta.peakMb)),
+    ]),
+  );
+  const pgRows = results.filter((r) => r.engine === 'postgres');
+  const liteRows = results.filter((r) => r.engine === 'pglite');
+  if (pgRows.length && liteRows.length) {
+    printTable(
+      'PGlite against PostgreSQL (first full sync)',
+      ['students', 'PostgreSQL s', 'PGlite s', 'ratio', '≤ 2×'],
+      pgRows.map((p) => {
+        const l = liteRows.find((x) => x.students === p.students);
+        return [num(p.students), num(p.first.seconds, 2), num(l?.first.seconds ?? NaN, 2), ratio(l?.first.seconds ?? NaN, p.first.seconds), verdict(!!l && l.first.seconds <= 2 * p.first.seconds)];
+      }),
+    );
+  }
+}

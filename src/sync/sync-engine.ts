@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../db/store.ts';
+import type { SyncTrigger } from '../db/schema.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
+import { ProviderError, type CanonicalSection, type RosterProvider } from '../providers/roster-provider.ts';
+import type { IntegrationsService } from '../domain/integrations/integrations.service.ts';
+import type { Integration } from '../domain/integrations/integrations.types.ts';
+import { explainProviderError } from '../domain/integrations/provider-errors.ts';
+import { sectionFields, termEnded, uniqueStudents } from '../domain/rostering/roster-mapping.ts';
+import type { StudentInput } from '../domain/rostering/roster.repository.ts';
+import { runDelta } from './delta-sync.ts';
+import { applyChanges, bump, checkArchives, resolveStudents, sectionChanges, type RunContext } from './sync-steps.ts';
+import { DEFAULT_LIMITS, checkRemovals, groupByClass, planRosters, sizesOf, type SafetyLimits } from './plan.ts';
+import type { ImportedClass, Pair } from './sync.repository.ts';
+
+export type SyncKind = 'delta' | 'full';
+
+export interface SyncOptions {
+  readonly kind: SyncKind;
+  readonly trigger: SyncTrigger;
+  readonly requestedBy?: string | null;
+  readonly dryRun?: boolean;
+  readonly onProgress?: (progress: { phase: string; done: number; total?: number }) => void;
+}
+
+export interface SyncCounts {
+  [key: string]: number;
+}
+
+export interface SyncResult {
+  readonly runId: string | null;
+  readonly status: 'succeeded' | 'held' | 'failed' | 'skipped';
+  readonly kind: SyncKind;
+  readonly counts: SyncCounts;
+  readonly warnings: string[];
+  readonly error?: string;
+  /** Transient provider trouble: the job should be retried with backoff. */
+  readonly retryable?: boolean;
+}
+
+/** Metrics hook (the composition root wires Prometheus to it). */
+export interface SyncObserver {
+  runFinished(result: { trigger: SyncTrigger; kind: SyncKind; outcome: string; seconds: number; rows: number }): void;
+}
+
+export interface SyncDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly integrations: IntegrationsService;
+  readonly logger: Logger;
+  readonly limits?: SafetyLimits;
+  /** Classes per write transaction, and students per upsert statement. */
+  readonly classBatch?: number;
+  readonly studentBatch?: number;
+  readonly leaseMs?: number;
+  readonly observer?: SyncObserver;
+}
+
+const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
+
+/**
+ * The sync engine: fetch → map → diff → apply, in short set-based
+ * transactions, under a per-integration lease so one integration never syncs
+ * twice at once. Departures are soft removals; an unusual share of them is
+ * held for approval; the change cursor is saved with the batch it follows.
+ */
+export class SyncEngine {
+  constructor(private readonly deps: SyncDeps) {}
+
+  async run(integrationId: string, options: SyncOptions): Promise<SyncResult> {
+    const { store, clock, logger } = this.deps;
+    // One owner per run: two runs in one process must exclude each other too.
+    const owner = `${process.pid}:${randomUUID()}`;
+    const integration = await store.integrations.findById(integrationId);
+    const zero = { runId: null, counts: {}, warnings: [] as string[], kind: options.kind };
+    if (!integration || integration.status === 'disabled') return { ...zero, status: 'skipped', error: 'The integration is missing or disabled.' };
+    const leaseMs = this.deps.leaseMs ?? 5 * 60_000;
+    if (!(await store.sync.acquireLease(integrationId, owner, clock.now(), leaseMs))) {
+      return { ...zero, status: 'skipped', error: 'Another sync of this integration is running.' };
+    }
+    const started = clock.now();
+    const state = await store.sync.syncState(integrationId);
+    const kind: SyncKind = options.kind === 'delta' && (state?.delta_cursor ?? null) === null ? 'full' : options.kind;
+    const runId = await store.syncRuns.create({ integrationId, classId: null, requestedBy: options.requestedBy ?? null, trigger: options.trigger, status: 'running', details: { kind, dryRun: !!options.dryRun } }, started);
+    const log = logger.child({ syncRunId: runId, integrationId, kind });
+    const ctx: RunContext = {
+      deps: this.deps,
+      integration,
+      provider: await this.deps.integrations.provider(integration),
+      runId,
+      options: { ...options, kind },
+      warnings: [],
+      counts: {},
+      limits: this.deps.limits ?? DEFAULT_LIMITS,
+      renew: async () => {
+        await store.sync.acquireLease(integrationId, owner, clock.now(), leaseMs);
+      },
+    };
+    let result: SyncResult;
+    try {
+      let held: { pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] };
+      try {
+        held = kind === 'full' ? await fullSync(ctx, state?.delta_cursor ?? null) : await runDelta(ctx, state!.delta_cursor!);
+      } catch (error) {
+        // An event cursor older than the feed's window: start again from a full reconciliation.
+        if (kind === 'delta' && error instanceof ProviderError && error.kind === 'not_found') {
+          ctx.warnings.push('The change feed no longer reaches back to the saved cursor: ran a full reconciliation instead.');
+          held = await fullSync(ctx, null);
+        } else throw error;
+      }
+      const isHeld = held.pendingRemovals.length > 0 || held.pendingArchives.length > 0;
+      ctx.counts.held = held.pendingRemovals.length + held.pendingArchives.length;
+      const status = options.dryRun ? 'succeeded' : isHeld ? 'held' : 'succeeded';
+      await store.syncRuns.finish(runId, { status, counts: ctx.counts, warnings: ctx.warnings, details: { kind, dryRun: !!options.dryRun, ...held } }, clock.now());
+      if (isHeld && !options.dryRun) await store.enqueue('email.sync-held', { runId });
+      result = { runId, status, kind, counts: ctx.counts, warnings: ctx.warnings };
+      log.info({ status, counts: ctx.counts, warnings: ctx.warnings.length }, 'sync finished');
+    } catch (error) {
+      const message = error instanceof ProviderError ? explainProviderError(error) : 'The sync failed unexpectedly; nothing after the last completed batch was changed.';
+      if (error instanceof ProviderError && error.kind === 'auth') await store.integrations.setStatus(integrationId, 'needs_attention', message, clock.now());
+      await store.syncRuns.finish(runId, { status: 'failed', counts: ctx.counts, warnings: ctx.warnings, error: message }, clock.now());
+      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'sync failed');
+      if (!(error instanceof ProviderError)) {
+        await store.sync.releaseLease(integrationId, owner);
+        throw error;
+      }
+      result = { runId, status: 'failed', kind, counts: ctx.counts, warnings: ctx.warnings, error: message, retryable: error.kind === 'unavailable' || error.kind === 'rate_limited' };
+    } finally {
+      await store.sync.releaseLease(integrationId, owner);
+    }
+    const rows = ['created', 'updated', 'enrolled', 'restored', 'removed', 'archived'].reduce((n, k) => n + (result.counts[k] ?? 0), 0);
+    this.deps.observer?.runFinished({ trigger: options.trigger, kind, outcome: result.status, seconds: (clock.now().getTime() - started.getTime()) / 1000, rows });
+    return result;
+  }
+}
+
+async function fullSync(ctx: RunContext, _previousCursor: string | null): Promise<{ pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] }> {
+  const { store } = ctx.deps;
+  const { provider, integration, counts } = ctx;
+  const progress = ctx.options.onProgress ?? (() => undefined);
+  // "Now" before reading anything: changes made while we read are replayed by the next delta.
+  const cursor = provider.capabilities.changeFeed === 'none' ? null : await provider.currentCursor();
+  const classes = await store.sync.importedClasses(integration.id);
+  const byExternal = new Map(classes.map((c) => [c.externalId, c]));
+  const sections = new Map<string, CanonicalSection>();
+  let seen = 0;
+  for await (const page of provider.allSections()) {
+    seen += page.length;
+    for (const s of page) if (byExternal.has(s.externalId)) sections.set(s.externalId, s);
+    progress({ phase: 'sections', done: seen });
+    await ctx.renew();
+  }
+  bump(counts, 'fetchedSections', seen);
+  const trustworthy = seen > 0 || classes.length === 0;
+  if (!trustworthy) ctx.warnings.push('The provider returned no sections at all: nothing was removed or archived.');
+
+  // Desired rosters, by external student id.
+  const desiredExt = new Map<string, Set<string>>();
+  const complete = new Set<string>();
+  const active = [...sections.values()].filter((s) => s.status === 'active');
+  if (provider.capabilities.inlineSectionStudents) {
+    for (const s of active) {
+      if (s.studentIds === null) continue; // a missing students field never empties a class
+      desiredExt.set(byExternal.get(s.externalId)!.id, new Set(s.studentIds));
+      complete.add(byExternal.get(s.externalId)!.id);
+    }
+  } else {
+    let n = 0;
+    const activeIds = new Set(active.map((s) => s.externalId));
+    for await (const page of provider.allStudentEnrollments()) {
+      for (const e of page) {
+        if (!activeIds.has(e.sectionId)) continue;
+        const classId = byExternal.get(e.sectionId)!.id;
+        (desiredExt.get(classId) ?? desiredExt.set(classId, new Set()).get(classId)!).add(e.personId);
+      }
+      n += page.length;
+      progress({ phase: 'enrollments', done: n });
+      await ctx.renew();
+    }
+    if (trustworthy) for (const s of active) complete.add(byExternal.get(s.externalId)!.id);
+  }
+
+  const needed = new Set<string>();
+  for (const ids of desiredExt.values()) for (const id of ids) needed.add(id);
+  const details = new Map<string, StudentInput>();
+  if (needed.size > 0) {
+    let n = 0;
+    for await (const page of provider.allStudents()) {
+      for (const s of uniqueStudents(page.filter((p) => needed.has(p.externalId)))) details.set(s.externalId, s);
+      n += page.length;
+      progress({ phase: 'students', done: n });
+      await ctx.renew();
+    }
+  }
+  bump(counts, 'fetchedStudents', details.size);
+  const userOf = await resolveStudents(ctx, needed, details);
+
+  const desired = new Map<string, Set<string>>();
+  for (const [classId, ids] of desiredExt) desired.set(classId, new Set([...ids].map((id) => userOf.get(id)).filter((u): u is string => u !== undefined)));
+  const current = groupByClass(await store.sync.activeEnrollments(classes.map((c) => c.id)));
+  const plan = planRosters(desired, current, complete);
+  const { sizes, total } = sizesOf(current);
+  const removals = checkRemovals(plan.removes, sizes, total, ctx.limits);
+
+  const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));
+  const planned = sectionChanges(ctx, classes, sections, schoolMap, { missingMeansDeleted: trustworthy });
+  const archives = checkArchives(planned.archives, classes.length);
+  const teacherIds = [...new Set(active.flatMap((s) => s.teacherIds))];
+  const teachersKnown = await store.sync.knownUsers(integration.provider, integration.tenantKey, teacherIds, 'teacher');
+  const teachers = active.flatMap((s) => s.teacherIds.map((t) => teachersKnown.get(t)).filter((u): u is string => !!u).map((userId) => ({ classId: byExternal.get(s.externalId)!.id, userId })));
+
+  await applyChanges(
+    ctx,
+    { fields: planned.fields, adds: plan.adds, removes: removals.apply, archives: archives.apply, teachers, synced: planned.synced },
+    cursor !== null ? { value: cursor, kind: 'full' } : null,
+  );
+  if (cursor === null && !ctx.options.dryRun) await store.sync.markRun(integration.id, 'full', ctx.deps.clock.now());
+  return { pendingRemovals: removals.held, pendingArchives: archives.held, reasons: [...removals.reasons, ...(archives.reason ? [archives.reason] : [])] };
+}
