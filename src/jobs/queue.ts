@@ -30,11 +30,18 @@ export interface Queue {
  * at most one waiting and one running per integration, across every worker.
  */
 function queueOptions(name: JobName) {
-  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 };
+  // Heartbeats: a sync whose worker died (kill -9, lost machine) is retried by another worker
+  // within seconds instead of waiting for the hour-long expiry.
+  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds() };
   if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120 };
   if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800 };
   return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
 }
+
+const intEnv = (name: string, fallback: number, min: number) => Math.max(min, Number.parseInt(process.env[name] ?? '', 10) || fallback);
+/** ROLLCALL_JOB_HEARTBEAT_SECONDS (≥ 10, pg-boss's minimum) and ROLLCALL_QUEUE_SUPERVISE_SECONDS. */
+const heartbeatSeconds = () => intEnv('ROLLCALL_JOB_HEARTBEAT_SECONDS', 30, 10);
+const superviseSeconds = () => intEnv('ROLLCALL_QUEUE_SUPERVISE_SECONDS', 60, 1);
 
 /** Several integrations sync in parallel per worker, up to this many (ROLLCALL_SYNC_CONCURRENCY). */
 const syncConcurrency = () => Math.max(1, Number.parseInt(process.env.ROLLCALL_SYNC_CONCURRENCY ?? '2', 10) || 2);
@@ -43,8 +50,8 @@ export async function startQueue(database: Database, options: { supervise?: bool
   const supervise = options.supervise ?? true;
   const boss =
     database.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', supervise, schedule: supervise })
-      : new PgBoss({ connectionString: database.url!, max: 4, supervise, schedule: supervise });
+      ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', supervise, schedule: supervise, superviseIntervalSeconds: superviseSeconds() })
+      : new PgBoss({ connectionString: database.url!, max: 4, supervise, schedule: supervise, superviseIntervalSeconds: superviseSeconds() });
   boss.on('error', () => {
     // Surfaced through the worker's own logging; without a listener pg-boss would throw.
   });

@@ -1,0 +1,154 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulators, type RunningSimulators } from '../../sim/index.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createRosterProvider } from '../../src/providers/index.ts';
+import { sectionFields } from '../../src/domain/rostering/roster-mapping.ts';
+import { createTestDatabase, testDatabaseUrl } from '../support/database.ts';
+import { PASSWORD, makeUser } from '../support/factories.ts';
+import { eventually, freePort, startCli, type Running } from '../support/processes.ts';
+
+/**
+ * Two `rollcall serve` and three `rollcall worker` processes on one
+ * PostgreSQL: sessions work on either web process, ten integrations each
+ * sync exactly once, and a worker killed mid-run has its jobs finished by the others.
+ */
+const suite = testDatabaseUrl ? describe : describe.skip;
+if (!testDatabaseUrl) console.warn('[skipped] scale-out: set TEST_DATABASE_URL to run the multi-process PostgreSQL test');
+
+const DISTRICTS = 10;
+
+suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
+  let sims: RunningSimulators;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let env: Record<string, string>;
+  const web: Running[] = [];
+  const workers: Running[] = [];
+  const integrationIds: string[] = [];
+  const expected = new Map<string, number>();
+  let client: pg.Client;
+  let operatorEmail: string;
+
+  beforeAll(async () => {
+    sims = await startSimulators({ districts: Array.from({ length: DISTRICTS }, (_, i) => ({ kind: 'generated' as const, students: 150, seed: 100 + i, name: `Scale District ${i + 1}` })), rateLimitPerMinute: 1_000_000 });
+    db = await createTestDatabase();
+    const url = (db.target as { url: string }).url;
+    env = {
+      DATABASE_URL: url,
+      ROLLCALL_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+      ROLLCALL_DEMO: 'false',
+      CLEVER_AUTH_URL: sims.clever.url,
+      CLEVER_API_URL: sims.clever.url,
+      CLEVER_CLIENT_ID: 'rollcall-clever-demo',
+      CLEVER_CLIENT_SECRET: 'clever-demo-secret',
+      ROLLCALL_SYNC_LEASE_SECONDS: '3',
+      ROLLCALL_JOB_HEARTBEAT_SECONDS: '10',
+      ROLLCALL_QUEUE_SUPERVISE_SECONDS: '2',
+      ROLLCALL_SYNC_CONCURRENCY: '2',
+      SIGNIN_RATE_LIMIT: '1000',
+    };
+    const ctx: AppContext = await createContext(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+      logger: createLogger('silent'),
+      supervise: false,
+      target: db.target,
+      masterKey: Buffer.alloc(32, 3),
+    });
+    const cli = { kind: 'cli' } as const;
+    const today = new Date().toISOString().slice(0, 10);
+    for (const info of sims.districts) {
+      const d = await ctx.services.operator.createDistrict(cli, info.name);
+      const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: info.cleverDistrictId });
+      integrationIds.push(integration.id);
+      const provider = createRosterProvider({ kind: 'clever', apiUrl: sims.clever.url, districtToken: info.cleverDistrictToken, http: { requestsPerMinute: null } });
+      let total = 0;
+      for await (const page of provider.allSections()) {
+        for (const s of page) {
+          if (s.status !== 'active' || (s.term?.endDate && s.term.endDate < today)) continue;
+          await ctx.store.classes.upsertFromSection({ integrationId: integration.id, externalId: s.externalId, districtId: d.id, source: 'clever', createdBy: null, fields: sectionFields(s, null) }, new Date());
+          total += s.studentIds?.length ?? 0;
+        }
+      }
+      expected.set(integration.id, total);
+    }
+    operatorEmail = (await makeUser(ctx, { role: 'operator' })).email!;
+    await ctx.close();
+    client = new pg.Client({ connectionString: url });
+    await client.connect();
+
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      web.push(await startCli(['serve'], { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, /Rollcall is running at/));
+      (web[i] as Running & { port?: number }).port = port;
+    }
+    for (let i = 0; i < 3; i++) workers.push(await startCli(['worker'], env, /rollcall started/));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const p of [...web, ...workers]) await p.stop('SIGKILL').catch(() => undefined);
+    await client?.end().catch(() => undefined);
+    await sims?.close();
+    await db?.drop();
+  });
+
+  const base = (i: number) => `http://127.0.0.1:${(web[i] as Running & { port?: number }).port}`;
+
+  async function signIn(on: number): Promise<string> {
+    const s = await fetch(`${base(on)}/api/session`);
+    const csrfCookie = s.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const { csrfToken } = (await s.json()) as { csrfToken: string };
+    const r = await fetch(`${base(on)}/api/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: csrfCookie }, body: JSON.stringify({ email: operatorEmail, password: PASSWORD }) });
+    expect(r.status).toBe(200);
+    return [csrfCookie, ...r.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
+  }
+
+  async function post(on: number, cookie: string, path: string, body: unknown) {
+    const s = await fetch(`${base(on)}/api/session`, { headers: { cookie } });
+    const { csrfToken } = (await s.json()) as { csrfToken: string };
+    return fetch(`${base(on)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie }, body: JSON.stringify(body) });
+  }
+
+  const runs = async (trigger: string) =>
+    (await client.query<{ integration_id: string; status: string; n: number }>(`select integration_id, status, count(*)::int as n from sync_runs where trigger = $1 and class_id is null group by 1, 2`, [trigger])).rows;
+
+  const activeEnrollments = async (integrationId: string) =>
+    (await client.query<{ n: number }>(`select count(*)::int as n from enrollments e join classes c on c.id = e.class_id where c.integration_id = $1 and e.status = 'active'`, [integrationId])).rows[0]!.n;
+
+  it('shares sessions across web processes and runs every queued sync exactly once', async () => {
+    const cookie = await signIn(0);
+    const session = (await (await fetch(`${base(1)}/api/session`, { headers: { cookie } })).json()) as { user: { email: string } | null };
+    expect(session.user?.email).toBe(operatorEmail);
+
+    for (const [i, id] of integrationIds.entries()) {
+      const response = await post(i % 2, cookie, `/api/integrations/${id}/sync`, { kind: 'full' });
+      expect(response.status).toBe(202);
+    }
+    await eventually(async () => ((await runs('full')).filter((r) => r.status === 'succeeded').length === DISTRICTS ? true : undefined), 'ten full syncs', 120_000);
+    const done = await runs('full');
+    for (const id of integrationIds) {
+      expect(done.filter((r) => r.integration_id === id)).toEqual([{ integration_id: id, status: 'succeeded', n: 1 }]);
+      expect(await activeEnrollments(id)).toBe(expected.get(id));
+    }
+  }, 180_000);
+
+  it('finishes a killed worker’s syncs on the other workers', async () => {
+    // New enrollments at the provider so the second runs have work to do.
+    for (const info of sims.districts) sims.changes.addStudentToSection({ district: info.name, section: info.sections[0]!.cleverId, newStudent: { givenName: 'Late', familyName: 'Arrival' } });
+    const cookie = await signIn(1);
+    for (const [i, id] of integrationIds.entries()) expect((await post(i % 2, cookie, `/api/integrations/${id}/sync`, { kind: 'delta' })).status).toBe(202);
+    // Kill one worker as soon as it has started a sync.
+    await eventually(async () => ((await runs('sync_now')).length > 0 ? true : undefined), 'a delta to start', 60_000);
+    await workers[0]!.stop('SIGKILL');
+    await eventually(
+      async () => {
+        const rows = await runs('sync_now');
+        const ok = new Set(rows.filter((r) => r.status === 'succeeded').map((r) => r.integration_id));
+        return integrationIds.every((id) => ok.has(id)) ? true : undefined;
+      },
+      'every integration to finish its delta on the surviving workers',
+      150_000,
+    );
+    for (const id of integrationIds) expect(await activeEnrollments(id)).toBe(expected.get(id)! + 1);
+  }, 240_000);
+});
