@@ -134,12 +134,8 @@ describe.each<Flavor>(['clever', 'classlink 1.1', 'classlink 1.2'])('%s adapter 
 
     const sectionChange = result.changes.find((c) => c.kind === 'section' && c.section.externalId === idOf(flavor, section));
     expect(sectionChange).toBeDefined();
-    if (flavor === 'clever') {
-      // Clever changes enrollments through the section's inline student ids.
-      expect(sectionChange?.kind === 'section' && sectionChange.section.studentIds).toContain(newId);
-    } else {
-      expect(result.changes).toContainEqual(expect.objectContaining({ kind: 'enrollment', action: 'upsert', sectionId: idOf(flavor, section), personId: newId, role: 'student' }));
-    }
+    // Clever's section event names the joining student in previous_attributes; OneRoster sends the enrollment.
+    expect(result.changes).toContainEqual(expect.objectContaining({ kind: 'enrollment', action: 'upsert', sectionId: idOf(flavor, section), personId: newId, role: 'student' }));
     expect(result.changes).toContainEqual(expect.objectContaining({ kind: 'person', action: 'upsert', person: expect.objectContaining({ externalId: newId, roles: ['student'] }) }));
     const renamed = result.changes.find((c) => c.kind === 'person' && c.person.externalId === idOf(flavor, teacher()));
     expect(renamed?.kind === 'person' && renamed.person.familyName).toBe(`Renamed ${flavor}`);
@@ -160,7 +156,9 @@ describe.each<Flavor>(['clever', 'classlink 1.1', 'classlink 1.2'])('%s adapter 
     ['missing-collection-key', 'bad_data', {}],
     ['revoked-credentials', 'auth', {}],
   ];
-  it.each(faults)('maps the %s fault to %s', async (fault, kind, options) => {
+  // Faults are armed on a live simulator shared by the file; on a loaded CI machine a request from the
+  // previous case can still be in flight and take the fault, so these cases get one retry.
+  it.each(faults)('maps the %s fault to %s', { retry: 1 }, async (fault, kind, options) => {
     const p = provider(flavor, { maxAttempts: 2, timeoutMs: 150 });
     if (flavor === 'classlink 1.2' && fault === 'revoked-credentials') sims.classlink.control.expireRosterTokens();
     sims.faults.inject(flavor === 'clever' ? 'clever' : 'classlink', fault, { ...options, pathPrefix: faultPath() });
@@ -181,7 +179,7 @@ describe.each<Flavor>(['clever', 'classlink 1.1', 'classlink 1.2'])('%s adapter 
     expect(await kindOf(p.studentsOfSection(id))).toBe('bad_data');
   });
 
-  it('reads an empty roster as empty, not as an error (the sync engine guards removals)', async () => {
+  it('reads an empty roster as empty, not as an error (the sync engine guards removals)', { retry: 1 }, async () => {
     const p = provider(flavor);
     sims.faults.inject(flavor === 'clever' ? 'clever' : 'classlink', 'empty-roster', { pathPrefix: faultPath() });
     expect(await p.schools()).toEqual([]);
