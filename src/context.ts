@@ -30,6 +30,7 @@ import { DiagnosisService, DIAGNOSIS_PROVIDER_TIMEOUT_MS } from './domain/diagno
 import { DistrictConsoleService } from './domain/diagnostics/district-console.service.ts';
 import { SupportService } from './domain/diagnostics/support.service.ts';
 import { AuditService } from './domain/audit/audit.service.ts';
+import { PrivacyService } from './domain/privacy/privacy.service.ts';
 import { IntegrationsService, type ProviderFactory } from './domain/integrations/integrations.service.ts';
 import type { ClassLinkSettings } from './domain/integrations/integrations.types.ts';
 import { createCleverTokenDirectory } from './providers/clever-district-tokens.ts';
@@ -58,6 +59,7 @@ export interface Services {
   readonly districtConsole: DistrictConsoleService;
   readonly support: SupportService;
   readonly audit: AuditService;
+  readonly privacy: PrivacyService;
 }
 
 /** The sign-in strategies of every provider with a configured client. */
@@ -189,6 +191,7 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       districtConsole: new DistrictConsoleService({ store }),
       support: new SupportService({ store, clock, diagnosis }),
       audit: new AuditService({ store }),
+      privacy: new PrivacyService({ store, clock }),
       linking,
       signInFlows: new SignInFlows({ store, clock, linking, strategies }),
       integrations,

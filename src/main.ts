@@ -4,6 +4,7 @@ import { registerIntegrationCommands } from './cli/integrations.commands.ts';
 import { registerKeyCommands } from './cli/keys.commands.ts';
 import { registerUserCommands } from './cli/users.commands.ts';
 import { registerSyncCommand } from './cli/sync.command.ts';
+import { registerStudentCommands } from './cli/students.commands.ts';
 import { runRoles } from './cli/run.command.ts';
 import { withContext } from './cli/runtime.ts';
 
@@ -39,5 +40,6 @@ registerIntegrationCommands(program);
 registerKeyCommands(program);
 registerUserCommands(program);
 registerSyncCommand(program);
+registerStudentCommands(program);
 
 await program.parseAsync(process.argv);

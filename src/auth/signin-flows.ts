@@ -17,11 +17,23 @@ export type CallbackResult =
   | { readonly kind: 'restart'; readonly provider: ProviderKind }
   | { readonly kind: 'refused'; readonly reason: string; readonly message: string; readonly purpose: 'signin' | 'connect' };
 
-/** Only same-origin paths: "/x", never "//host" or "https://…" (no open redirects). */
+/**
+ * Only same-origin paths: "/x", never "//host", "/\host" or "https://…" (no open
+ * redirects). Control characters, spaces and backslashes are refused anywhere:
+ * browsers drop tabs and newlines from a Location and read "\" as "/", so
+ * "/\t/evil.example" would otherwise land on evil.example. The same rule as
+ * web/src/navigation.ts.
+ */
 export function safeReturnTo(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 500) return null;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return null;
-  return value;
+  if (!value.startsWith('/') || value.startsWith('//') || /[\u0000-\u0020\u007f\\]/.test(value)) return null;
+  // Returned as given, not normalised: new URL('/.//x').pathname is "//x", itself an off-site redirect.
+  const base = 'https://rollcall.invalid';
+  try {
+    return new URL(value, base).origin === base ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -52,6 +52,12 @@ const schema = z.object({
   ROLLCALL_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   SIM_CLEVER_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
   SIM_CLASSLINK_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (openssl rand -hex 24)'),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -74,6 +80,10 @@ export interface Config {
   readonly sessionTtlHours: number;
   readonly invitationTtlDays: number;
   readonly signinRateLimit: number;
+  /** Bearer token that lets a scraper read /metrics from another machine (unset: this machine only). */
+  readonly metricsToken: string | undefined;
+  /** Reverse proxies in front of the web server whose X-Forwarded-For is believed (the client address used by rate limits). */
+  readonly trustProxyHops: number;
   /** Start the simulators and seed the demo district in this process. */
   readonly demo: boolean;
   readonly sim: { readonly cleverPort: number; readonly classlinkPort: number };
@@ -115,7 +125,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const raw = source[name];
-        const shown = raw === undefined ? 'unset' : name.includes('KEY') || name.includes('URL') ? 'given' : JSON.stringify(raw);
+        const shown = raw === undefined ? 'unset' : /KEY|URL|TOKEN|SECRET/.test(name) ? 'given' : JSON.stringify(raw);
         return `${name} (${shown}): ${issue.message}`;
       }),
     );
@@ -179,6 +189,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: env.SESSION_TTL_HOURS,
     invitationTtlDays: env.INVITATION_TTL_DAYS,
     signinRateLimit: env.SIGNIN_RATE_LIMIT,
+    metricsToken: env.METRICS_TOKEN,
+    // One load balancer in front in production unless told otherwise; never "trust everything", which lets a client pick its own address.
+    trustProxyHops: env.TRUST_PROXY ?? (env.NODE_ENV === 'production' ? 1 : 0),
     demo,
     providerPageSize: env.ROLLCALL_PROVIDER_PAGE_SIZE,
     providerTimeoutMs: env.ROLLCALL_PROVIDER_TIMEOUT_MS,

@@ -16,6 +16,7 @@ import { IntegrationsRepository } from '../domain/integrations/integrations.repo
 import { AuthFlowsRepository, IdentitiesRepository } from '../domain/identities/identities.repository.ts';
 import { DiagnosticsRepository } from '../domain/diagnostics/diagnostics.repository.ts';
 import { ConsolesRepository } from '../domain/diagnostics/consoles.repository.ts';
+import { PrivacyRepository } from '../domain/privacy/privacy.repository.ts';
 
 /**
  * The data layer as domain services see it: repositories bound to one
@@ -39,6 +40,7 @@ export interface Store {
   readonly diagnostics: DiagnosticsRepository;
   readonly consoles: ConsolesRepository;
   readonly sync: SyncRepository;
+  readonly privacy: PrivacyRepository;
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options?: { singletonKey?: string }): Promise<void>;
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
 }
@@ -61,6 +63,7 @@ export function createStore(db: Kysely<DB>, queue: Queue | undefined, inTransact
     diagnostics: new DiagnosticsRepository(db),
     consoles: new ConsolesRepository(db),
     sync: new SyncRepository(db),
+    privacy: new PrivacyRepository(db),
     async enqueue(name, payload, options = {}) {
       if (!queue) throw new Error(`No job queue in this process to enqueue ${name}`);
       await queue.send(name, payload, { ...(inTransaction ? { within: db } : {}), ...options });

@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../context.ts';
 import { registerGracefulClose } from '../observability/graceful-close.ts';
 import { registerObservability } from '../observability/http-observability.ts';
-import { registerErrorHandler } from './plugins/errors.ts';
+import { frameworkErrorHandler, registerErrorHandler } from './plugins/errors.ts';
 import { registerSession } from './plugins/session.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { classRoutes } from './routes/classes.routes.ts';
@@ -34,7 +34,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,
-    trustProxy: ctx.config.env === 'production',
+    frameworkErrors: frameworkErrorHandler,
+    // A hop count, never `true`: trusting every X-Forwarded-For entry lets a client choose the address rate limits key on.
+    trustProxy: ctx.config.trustProxyHops > 0 ? (_address: string, hop: number) => hop < ctx.config.trustProxyHops : false,
   });
 
   await app.register(helmet, {
@@ -50,6 +52,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       },
     },
     strictTransportSecurity: ctx.config.secureCookies,
+    // Same rule as CSP frame-ancestors 'none', for browsers that only read the older header.
+    xFrameOptions: { action: 'deny' },
   });
   await app.register(cookie, { secret: ctx.cookieKey.toString('base64') });
   await app.register(csrf, {
@@ -59,10 +63,15 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
   });
   await app.register(rateLimit, { global: false });
-  registerObservability(app, ctx.metrics);
+  registerObservability(app, ctx.metrics, { metricsToken: ctx.config.metricsToken });
   registerGracefulClose(app);
   registerErrorHandler(app);
   registerSession(app, ctx.services.sessions);
+
+  // API answers carry personal data: never kept by browsers or shared caches.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
 
   // Every state-changing request carries the CSRF token (double-submit with a signed secret cookie).
   app.addHook('onRequest', (request, reply, done) => {

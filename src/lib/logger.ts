@@ -3,7 +3,12 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 /**
- * Structured JSON logs. Redaction is a second line of defence: code must not
+ * Structured JSON logs, one JSON object per line on stdout. Correlation ids:
+ * every line of an HTTP request carries `reqId` (Fastify's child logger; the
+ * response echoes it as `x-request-id`), and every line of a sync run carries
+ * `syncRunId` — log through `logger.child({ syncRunId })` for the run's length.
+ *
+ * Redaction is a second line of defence: code must not
  * log personal data or secrets in the first place, but if a request object or
  * a provider payload slips through, these paths are blanked.
  */

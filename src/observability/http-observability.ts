@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
+import { localOrToken } from '../http/plugins/local-only.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Requests that are not an application route (the SPA fallback, unknown API paths) share one label. */
@@ -22,7 +23,7 @@ const refusalOf = (error: unknown): string => {
  * outcomes, and `GET /metrics`. Provider sign-in outcomes are recorded by their
  * route, which knows the refusal reason.
  */
-export function registerObservability(app: FastifyInstance, metrics: Metrics): void {
+export function registerObservability(app: FastifyInstance, metrics: Metrics, options: { metricsToken?: string } = {}): void {
   const errors = new WeakMap<FastifyRequest, unknown>();
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -46,5 +47,7 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics): v
   });
 
   // Scraped every few seconds: kept out of the info-level request log.
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
+  // Operational detail, not for the internet: served to this machine directly, or with METRICS_TOKEN as a bearer token.
+  const metricsGuard = localOrToken(options.metricsToken, 'Metrics are served only to this machine, or with the METRICS_TOKEN bearer token.');
+  app.get('/metrics', { logLevel: 'warn', onRequest: metricsGuard }, async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
 }

@@ -210,11 +210,12 @@ async function fullSync(ctx: RunContext, _previousCursor: string | null): Promis
   const teachersKnown = await store.sync.knownUsers(integration.provider, integration.tenantKey, teacherIds, 'teacher');
   const teachers = active.flatMap((s) => s.teacherIds.map((t) => teachersKnown.get(t)).filter((u): u is string => !!u).map((userId) => ({ classId: byExternal.get(s.externalId)!.id, userId })));
 
+  // A run that saw no sections reconciled nothing: it keeps the old cursor, so the next delta still replays what changed meanwhile.
   await applyChanges(
     ctx,
     { fields: planned.fields, adds: plan.adds, removes: removals.apply, archives: archives.apply, teachers, synced: planned.synced },
-    cursor !== null ? { value: cursor, kind: 'full' } : null,
+    cursor !== null && trustworthy ? { value: cursor, kind: 'full' } : null,
   );
-  if (cursor === null && !ctx.options.dryRun) await store.sync.markRun(integration.id, 'full', ctx.deps.clock.now());
+  if (cursor === null && trustworthy && !ctx.options.dryRun) await store.sync.markRun(integration.id, 'full', ctx.deps.clock.now());
   return { pendingRemovals: removals.held, pendingArchives: archives.held, reasons: [...removals.reasons, ...(archives.reason ? [archives.reason] : [])] };
 }

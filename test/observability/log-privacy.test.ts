@@ -38,7 +38,7 @@ describe('the log scanner', () => {
 });
 
 describe(`nothing personal or secret in the logs of a representative flow (${engine})`, () => {
-  it('sign-up, invitation, provider sign-ins and an import log ids and outcomes only', async () => {
+  it('sign-up, invitation, provider sign-ins, an import and syncs log ids and outcomes only', async () => {
     const { app, sims, t } = w;
     const maple = w.districts[0]!;
     const secrets: string[] = [PASSWORD, maple.info.cleverDistrictToken, maple.info.oneRoster.v1p1.consumerSecret, maple.info.oneRoster.v1p2.clientSecret, 'rc-secret', 'rc-cl-secret'];
@@ -117,8 +117,13 @@ describe(`nothing personal or secret in the logs of a representative flow (${eng
     const imported = await browser.post('/api/rostering/import', { sections: chosen.map((s) => ({ integrationId: maple.integrations.classlink.id, externalId: sectionKey('classlink', s) })) });
     expect(imported.status).toBe(200);
     const classes = await browser.get('/api/classes');
-    const roster = await browser.get(`/api/classes/${(classes.body.classes as { id: string }[])[0]!.id}`);
+    const classId = (classes.body.classes as { id: string }[])[0]!.id;
+    const roster = await browser.get(`/api/classes/${classId}`);
     expect(roster.status).toBe(200);
+    // "Sync now" on the class, and a full sync of the integration through the queue (its run logs carry syncRunId).
+    expect((await browser.post(`/api/classes/${classId}/sync`)).status).toBe(200);
+    await t.ctx.services.sync.enqueue({ kind: 'cli' }, maple.integrations.classlink.id, 'full', 'full');
+    await t.ctx.queue.drain(t.ctx.jobHandlers, t.ctx.logger);
     // Everyone on that roster is now a person whose name must not be logged.
     for (const s of maple.info.students) person(s);
     for (const b of [newcomer, adminBrowser, invitee, browser]) secrets.push(...b.cookies.values());
@@ -133,5 +138,7 @@ describe(`nothing personal or secret in the logs of a representative flow (${eng
     const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
     expect(requestLines.length).toBeGreaterThan(20);
     for (const line of requestLines) expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    // …and the sync run's lines carry its run id.
+    expect(lines.some((l) => /"syncRunId":"[0-9a-f-]{36}"/.test(l))).toBe(true);
   });
 });

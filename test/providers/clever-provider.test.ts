@@ -211,10 +211,12 @@ describe('Clever adapter: events', () => {
     expect(pages).toHaveLength(1);
     const [p] = pages;
     expect(p!.cursor).toBe('e9');
-    expect(p!.changes.map((c) => `${c.kind}:${c.action}`)).toEqual(['person:upsert', 'section:upsert', 'section:upsert', 'section:delete', 'term:upsert', 'person:delete']);
-    expect(p!.changes[1]).toMatchObject({ section: { externalId: S1, studentIds: [S1] } });
-    expect(p!.changes[2]).toMatchObject({ section: { externalId: S2, period: '4' } });
-    expect(p!.changes[3]).toMatchObject({ section: { status: 'deleted' } });
+    expect(p!.changes.map((c) => `${c.kind}:${c.action}`)).toEqual(['person:upsert', 'section:upsert', 'enrollment:delete', 'section:upsert', 'section:delete', 'term:upsert', 'person:delete']);
+    // An update's roster change is what previous_attributes says it moved, never its list as the whole roster.
+    expect(p!.changes[1]).toMatchObject({ section: { externalId: S1, studentIds: null } });
+    expect(p!.changes[2]).toEqual({ kind: 'enrollment', action: 'delete', sectionId: S1, personId: S2, role: 'student', at: '2025-01-15T12:00:00.000Z' });
+    expect(p!.changes[3]).toMatchObject({ section: { externalId: S2, period: '4' } });
+    expect(p!.changes[4]).toMatchObject({ section: { status: 'deleted' } });
     expect(p!.warnings).toEqual(['Clever event e8 skipped: unknown event type "students.created"']);
   });
 

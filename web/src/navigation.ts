@@ -12,10 +12,9 @@ export function safeReturnTo(value: string | null | undefined): string | null {
   if (value.startsWith('//') || value.startsWith('/\\')) return null;
   if (/[\u0000-\u0020\u007f\\]/.test(value)) return null;
   try {
+    // Returned as given, not normalised: new URL('/.//x').pathname is "//x", which would leave the site.
     const base = 'https://rollcall.invalid';
-    const url = new URL(value, base);
-    if (url.origin !== base) return null;
-    return url.pathname + url.search + url.hash;
+    return new URL(value, base).origin === base ? value : null;
   } catch {
     return null;
   }

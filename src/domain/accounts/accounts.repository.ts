@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { DB, EmailTokenPurpose, UsersTable } from '../../db/schema.ts';
 import type { Actor, Role, User } from './accounts.types.ts';
 
@@ -11,6 +11,26 @@ export const toUser = (row: Selectable<UsersTable>): User => ({
   hasPassword: row.password_hash !== null,
   districtId: row.district_id,
   lastSignInAt: row.last_sign_in_at,
+});
+
+/** The grant columns of an actor, as json arrays (null when none). */
+export interface GrantColumns {
+  readonly licenses: { id: string; name: string; districtId: string }[] | null;
+  readonly districts: { id: string; name: string }[] | null;
+}
+
+/** Select-list fragment reading a user's license and district administrator grants (shared with the session lookup). */
+export const grantColumns = (userId: RawBuilder<unknown>) => sql`
+  (select json_agg(json_build_object('id', l.id, 'name', l.name, 'districtId', l.district_id) order by l.name)
+     from license_admins la join licenses l on l.id = la.license_id where la.user_id = ${userId}) as licenses,
+  (select json_agg(json_build_object('id', d.id, 'name', d.name) order by d.name)
+     from district_admins da join districts d on d.id = da.district_id where da.user_id = ${userId}) as districts`;
+
+export const toActor = (user: User, grants: GrantColumns | undefined): Actor => ({
+  user,
+  isOperator: user.role === 'operator',
+  licenseAdminOf: grants?.licenses ?? [],
+  districtAdminOf: grants?.districts ?? [],
 });
 
 export class AccountsRepository {
@@ -105,19 +125,8 @@ export class AccountsRepository {
 
   /** The user's grants, read fresh on every request: one round trip for both kinds. */
   async loadActor(user: User): Promise<Actor> {
-    const { rows } = await sql<{ licenses: { id: string; name: string; districtId: string }[] | null; districts: { id: string; name: string }[] | null }>`
-      select
-        (select json_agg(json_build_object('id', l.id, 'name', l.name, 'districtId', l.district_id) order by l.name)
-           from license_admins la join licenses l on l.id = la.license_id where la.user_id = ${user.id}) as licenses,
-        (select json_agg(json_build_object('id', d.id, 'name', d.name) order by d.name)
-           from district_admins da join districts d on d.id = da.district_id where da.user_id = ${user.id}) as districts`.execute(this.db);
-    const grants = rows[0];
-    return {
-      user,
-      isOperator: user.role === 'operator',
-      licenseAdminOf: grants?.licenses ?? [],
-      districtAdminOf: grants?.districts ?? [],
-    };
+    const { rows } = await sql<GrantColumns>`select ${grantColumns(sql`${user.id}::uuid`)}`.execute(this.db);
+    return toActor(user, rows[0]);
   }
 
   async addDistrictAdmin(districtId: string, userId: string): Promise<void> {

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
-import { toUser } from './accounts.repository.ts';
-import type { User } from './accounts.types.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, UsersTable } from '../../db/schema.ts';
+import { grantColumns, toActor, toUser, type GrantColumns } from './accounts.repository.ts';
+import type { Actor } from './accounts.types.ts';
 
 export class SessionsRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -23,19 +23,19 @@ export class SessionsRepository {
     return row && { userId: row.user_id, lastSeenAt: row.last_seen_at };
   }
 
-  /** The live session's account, in one round trip (every signed-in request resolves this). */
-  async findLiveUser(idHash: string, now: Date): Promise<{ user: User; lastSeenAt: Date } | undefined> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .selectAll('users')
-      .select('sessions.last_seen_at as session_last_seen_at')
-      .where('sessions.id', '=', idHash)
-      .where('sessions.expires_at', '>', now)
-      .executeTakeFirst();
+  /**
+   * The live session's account and its grants, in one round trip: every
+   * signed-in request resolves this, and grants are read fresh each time.
+   */
+  async findLiveActor(idHash: string, now: Date): Promise<{ actor: Actor; lastSeenAt: Date } | undefined> {
+    const { rows } = await sql<Selectable<UsersTable> & GrantColumns & { session_last_seen_at: Date }>`
+      select u.*, s.last_seen_at as session_last_seen_at, ${grantColumns(sql.ref('u.id'))}
+      from sessions s join users u on u.id = s.user_id
+      where s.id = ${idHash} and s.expires_at > ${now}`.execute(this.db);
+    const row = rows[0];
     if (!row) return undefined;
-    const { session_last_seen_at, ...user } = row;
-    return { user: toUser(user), lastSeenAt: session_last_seen_at };
+    const { session_last_seen_at, licenses, districts, ...user } = row;
+    return { actor: toActor(toUser(user), { licenses, districts }), lastSeenAt: session_last_seen_at };
   }
 
   async extend(idHash: string, now: Date, expiresAt: Date): Promise<void> {

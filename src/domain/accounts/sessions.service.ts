@@ -28,10 +28,10 @@ export class SessionsService {
     const { store, clock } = this.deps;
     const now = clock.now();
     const idHash = hashToken(token);
-    const session = await store.sessions.findLiveUser(idHash, now);
+    const session = await store.sessions.findLiveActor(idHash, now);
     if (!session) return undefined;
     if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await store.sessions.extend(idHash, now, this.expiry(now));
-    return store.accounts.loadActor(session.user);
+    return session.actor;
   }
 
   async end(token: string): Promise<void> {

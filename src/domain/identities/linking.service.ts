@@ -54,12 +54,9 @@ export class LinkingService {
     const integration = await this.integrationFor(profile);
     const { store, clock } = this.deps;
     const now = clock.now();
-    // The morning storm's path: a returning user costs two statements.
-    const known = await store.identities.touchByKey(profile.provider, profile.tenantKey, profile.externalId, now);
-    if (known) {
-      const user = await store.accounts.recordSignIn(known.userId, now);
-      return { user: user!, how: 'existing' };
-    }
+    // The morning storm's path: a returning user costs one statement.
+    const returning = await store.identities.recordSignIn(profile.provider, profile.tenantKey, profile.externalId, now);
+    if (returning) return { user: returning, how: 'existing' };
 
     const name = `${profile.givenName} ${profile.familyName}`.trim().replace(/\s+/g, ' ') || 'Unnamed user';
     const email = profile.email && isValidEmail(normalizeEmail(profile.email)) ? normalizeEmail(profile.email) : null;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCodes } from '../../lib/errors.ts';
 
 /** The one place errors become HTTP responses. Unknown errors are logged and never leaked. */
@@ -23,4 +23,18 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: { message: error.message, stack: error.stack, code: fe.code } }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal', message: 'Something went wrong on our side. Try again; if it keeps happening, contact support.', fields: [] } });
   });
+}
+
+/**
+ * Errors Fastify raises before routing (a path segment over the 100-character
+ * limit, a malformed percent-encoding): the same error shape as everything
+ * else, instead of Fastify's own body echoing the path.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const message = tooLong ? 'A part of the address is too long.' : 'The address could not be read.';
+  void reply
+    .status(tooLong ? 414 : 400)
+    .header('x-content-type-options', 'nosniff')
+    .send({ error: { code: 'validation_failed', message, fields: [{ field: 'url', message }] } });
 }

@@ -31,7 +31,9 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     return reply.redirect(url.toString(), 302);
   };
 
-  app.get('/auth/:provider/start', { config: { rateLimit: { max: 60, timeWindow: 60_000 } } }, async (request, reply) => {
+  // Per address. At 8:00 a whole school signs in from behind one NAT address (hundreds a minute), so
+  // this only stops a flood; each start costs one short-lived flow row.
+  app.get('/auth/:provider/start', { config: { rateLimit: { max: 600, timeWindow: 60_000 } } }, async (request, reply) => {
     const { provider } = parse(providerParams, request.params);
     const query = parse(startQuery, request.query);
     return redirectToAuthorize(reply, provider, { purpose: query.purpose, actor: request.actor, returnTo: query.returnTo, districtId: query.district_id });

@@ -13,7 +13,7 @@ import {
   type ConnectionReport,
   type RosterProvider,
 } from '../roster-provider.ts';
-import { str, type Json, type Mapped } from '../wire.ts';
+import { str, strings, type Json, type Mapped } from '../wire.ts';
 import { CleverApi, type CleverPage, type Query } from './clever-api.ts';
 import { classifyEvent, isRelevantUpdate } from './clever-events.ts';
 import { mapDistrict, mapSchool, mapSection, mapTerm, mapUser, sectionRefs } from './clever-mapper.ts';
@@ -123,7 +123,7 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
   async function eventPageChanges(records: readonly Json[], warnings: string[]): Promise<ChangeRecord[]> {
     const events = records.map(classifyEvent);
     const changes: ChangeRecord[] = [];
-    for (const event of events) {
+    for (const [i, event] of events.entries()) {
       if (event.type === 'invalid') {
         warnings.push(`Clever event${event.id === null ? '' : ` ${event.id}`} skipped: ${event.reason}`);
         continue;
@@ -139,7 +139,23 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
         }
         case 'sections': {
           const [section] = await toSections([event.object], warnings, action === 'delete' ? 'deleted' : 'active');
-          if (section !== undefined) changes.push({ kind: 'section', action, section });
+          if (section === undefined) break;
+          const prior = event.previous?.['students'];
+          if (event.action !== 'updated' || event.previous === null || (prior !== undefined && !Array.isArray(prior))) {
+            changes.push({ kind: 'section', action, section });
+            break;
+          }
+          // An update's student list is the roster as of that event: replayed after later joins
+          // (a delta after Sync now or an import), it would remove them. previous_attributes says
+          // exactly whom this event added or removed (or, without "students", that it moved no one).
+          changes.push({ kind: 'section', action, section: { ...section, studentIds: null } });
+          if (!Array.isArray(prior) || section.studentIds === null) break;
+          const before = new Set(strings(prior));
+          const after = new Set(section.studentIds);
+          const at = str(records[i]!['created']);
+          const enrollment = (personId: string, act: 'upsert' | 'delete'): ChangeRecord => ({ kind: 'enrollment', action: act, sectionId: section.externalId, personId, role: 'student', ...(at === null ? {} : { at }) });
+          for (const personId of after) if (!before.has(personId)) changes.push(enrollment(personId, 'upsert'));
+          for (const personId of before) if (!after.has(personId)) changes.push(enrollment(personId, 'delete'));
           break;
         }
         case 'terms': {

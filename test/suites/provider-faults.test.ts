@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FaultKind, FaultOptions, SimSectionInfo, SimUserInfo } from '../../sim/index.ts';
+import { engine } from '../support/database.ts';
+import type { TestBrowser } from '../support/http.ts';
+import { sectionKey, startRosteringWorld, type RosteringWorld } from '../support/rostering-world.ts';
+import { formatTable, isPlainLanguage, kindOf, probeFetch, snapshot, type FetchProbe, type Snapshot } from './support/fault-harness.ts';
+
+/**
+ * Provider fault suite (issue 8 §1): every fault the simulators can produce,
+ * for both providers, against the four operations that read a roster — the
+ * teacher's import, "Sync now", a full and a delta sync. Each cell asserts a
+ * plain-language error where a person sees it, retries where they make sense,
+ * and the rostering tables exactly as before (or as the last good batch left
+ * them); then a clean run must complete what the faulty one could not.
+ * Prints a fault × operation table.
+ */
+
+type Provider = 'clever' | 'classlink';
+type Op = 'import' | 'sync now' | 'full sync' | 'delta sync';
+const OPS: readonly Op[] = ['import', 'sync now', 'full sync', 'delta sync'];
+
+/** Teacher-facing calls give up after this (ROLLCALL_PROVIDER_TIMEOUT_MS). */
+const BUDGET_MS = 1200;
+/**
+ * Records per provider page. Clever's demo district has 24 sections, and its
+ * pagination fault needs a third page, hence 10. The client paces itself to
+ * 1,200 requests a minute per credential and a OneRoster full sync walks every
+ * enrollment, so ClassLink gets large pages; cells that need paging grow their
+ * section first (and come last, so the growth costs the other cells nothing).
+ */
+const PAGE_SIZE: Record<'clever' | 'classlink', number> = { clever: 10, classlink: 100 };
+
+interface FaultCase {
+  readonly name: string;
+  /** A simulator fault, or a wrong OAuth 1.0a secret on the integration. */
+  readonly fault: FaultKind | 'invalid-signature';
+  readonly options?: FaultOptions;
+  readonly only?: Provider;
+  /** Expected outcome per operation (see `outcome` below). */
+  readonly expect: Record<Provider, Record<Op, string>> | Record<Op, string>;
+}
+
+const same = (o: Record<Op, string>) => o;
+const CASES: readonly FaultCase[] = [
+  { name: '500 once', fault: 'server-error', options: { count: 1 }, expect: same({ import: 'retried → ok', 'sync now': 'retried → ok', 'full sync': 'retried → ok', 'delta sync': 'retried → ok' }) },
+  { name: '500 always', fault: 'server-error', options: { count: 50 }, expect: same({ import: 'failed: unavailable', 'sync now': 'failed: unavailable', 'full sync': 'failed: unavailable', 'delta sync': 'failed: unavailable' }) },
+  { name: '429 once, Retry-After 1 s', fault: 'rate-limit', options: { count: 1, retryAfterSeconds: 1 }, expect: same({ import: 'retried → ok', 'sync now': 'retried → ok', 'full sync': 'retried → ok', 'delta sync': 'retried → ok' }) },
+  { name: '429, Retry-After 120 s', fault: 'rate-limit', options: { count: 50, retryAfterSeconds: 120 }, expect: same({ import: 'failed: rate_limited', 'sync now': 'failed: rate_limited', 'full sync': 'failed: rate_limited', 'delta sync': 'failed: rate_limited' }) },
+  { name: 'slow (timeout)', fault: 'slow', options: { count: 1 }, expect: same({ import: 'failed: unavailable', 'sync now': 'failed: unavailable', 'full sync': 'slow → ok', 'delta sync': 'slow → ok' }) },
+  { name: 'truncated JSON', fault: 'truncated-json', options: { count: 1 }, expect: same({ import: 'failed: bad_data', 'sync now': 'failed: bad_data', 'full sync': 'failed: bad_data', 'delta sync': 'failed: bad_data' }) },
+  { name: 'no collection key', fault: 'missing-collection-key', options: { count: 1 }, expect: same({ import: 'failed: bad_data', 'sync now': 'failed: bad_data', 'full sync': 'failed: bad_data', 'delta sync': 'failed: bad_data' }) },
+  { name: 'empty roster', fault: 'empty-roster', options: { count: 50 }, expect: same({ import: '?', 'sync now': '?', 'full sync': '?', 'delta sync': '?' }) },
+  { name: 'revoked credentials', fault: 'revoked-credentials', expect: same({ import: 'failed: auth', 'sync now': 'failed: auth', 'full sync': 'failed: auth', 'delta sync': 'failed: auth' }) },
+  { name: 'bad OAuth 1.0a signature', fault: 'invalid-signature', only: 'classlink', expect: same({ import: 'failed: auth', 'sync now': 'failed: auth', 'full sync': 'failed: auth', 'delta sync': 'failed: auth' }) },
+  { name: 'pagination loop', fault: 'pagination-loop', options: { count: 50 }, expect: same({ import: 'failed: bad_data', 'sync now': 'failed: bad_data', 'full sync': 'failed: bad_data', 'delta sync': 'failed: bad_data' }) },
+];
+
+const expected = (c: FaultCase, provider: Provider, op: Op): string =>
+  'clever' in c.expect ? (c.expect as Record<Provider, Record<Op, string>>)[provider][op] : (c.expect as Record<Op, string>)[op];
+
+let probe: FetchProbe;
+const table = new Map<string, Map<Op, string>>();
+
+beforeAll(() => {
+  probe = probeFetch();
+  // Backoff jitter is Math.random() × 500 ms·2ⁿ: pinned low, four attempts take ~100 ms instead of seconds.
+  vi.spyOn(Math, 'random').mockReturnValue(0.03);
+});
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  probe?.restore();
+  const providers: Provider[] = ['clever', 'classlink'];
+  const rows = providers.flatMap((p) => CASES.filter((c) => !c.only || c.only === p).map((c) => [`${p}: ${c.name}`, ...OPS.map((op) => table.get(`${p}: ${c.name}`)?.get(op) ?? 'not run')]));
+  console.log(`\n${formatTable(`Provider fault suite (${engine}): fault × operation → outcome`, OPS, rows)}\n`);
+});
+
+describe.each(['clever', 'classlink'] as const)(`provider faults: %s (${engine})`, (provider) => {
+  let w: RosteringWorld;
+  const page = PAGE_SIZE[provider];
+  /** Students a roster needs for the pagination fault to bite: Clever repeats a cursor from the third page on, OneRoster an offset from the second. */
+  const paged = provider === 'clever' ? 2 * page + 1 : page + 1;
+  const maple = () => w.districts[0]!;
+  const integration = () => maple().integrations[provider];
+  const db = () => w.t.ctx.database.db;
+  const secrets = () => [maple().info.cleverDistrictToken, maple().info.oneRoster.v1p1.consumerSecret, maple().info.oneRoster.v1p2.clientSecret];
+
+  /** Where each operation reads its roster: every fault is aimed there. */
+  const rosterPath = (op: Op): string => {
+    if (provider === 'clever') return op === 'full sync' ? '/v3.0/sections' : op === 'delta sync' ? '/v3.0/events' : '/v3.0/sections/';
+    const base = new URL(maple().info.oneRoster.v1p1.baseUrl).pathname.replace(/\/+$/, '');
+    return op === 'full sync' || op === 'delta sync' ? `${base}/enrollments` : `${base}/classes/`;
+  };
+
+  const browsers = new Map<string, TestBrowser>();
+  const browserOf = async (person: SimUserInfo) => {
+    let b = browsers.get(person.email!);
+    if (!b) {
+      b = (await w.teacher(maple(), person, provider)).browser;
+      browsers.set(person.email!, b);
+    }
+    return b;
+  };
+
+  /** Sections for import cells: single-teacher, current, one per successful import. */
+  let importQueue: { teacher: SimUserInfo; section: SimSectionInfo }[];
+  /** Imported classes the sync cells work on: [0] for Sync now, [1] for full and delta runs. */
+  let synced: { section: SimSectionInfo; classId: string }[];
+  let probes = 0;
+  /** New students a faulty full run did not enrol; the row's delta cell (or the run after it) must. */
+  let missed: string[] = [];
+
+  beforeAll(async () => {
+    firstRequest = probe.requests.length;
+    startedAt = Date.now();
+    w = await startRosteringWorld({ districts: [{ kind: 'demo' }], env: { ROLLCALL_PROVIDER_PAGE_SIZE: String(page), ROLLCALL_PROVIDER_TIMEOUT_MS: String(BUDGET_MS) } });
+    // The simulator's own Clever limit is not under test here (the client paces itself).
+    w.sims.clever.control.setRateLimit(100_000);
+    const teachers = maple().info.teachers;
+    const current = (t: SimUserInfo) => maple().info.sections.filter((s) => s.teacherEmails.length === 1 && s.teacherEmails[0] === t.email && !s.ended);
+    importQueue = teachers.slice(2).flatMap((teacher) => current(teacher).map((section) => ({ teacher, section })));
+    synced = [];
+    for (const teacher of teachers.slice(0, 2)) {
+      const mine = current(teacher);
+      const browser = await browserOf(teacher);
+      const imported = await browser.post('/api/rostering/import', { sections: mine.map((s) => ({ integrationId: integration().id, externalId: sectionKey(provider, s) })) });
+      expect(imported.status).toBe(200);
+      synced.push(...mine.map((section, i) => ({ section, classId: imported.body.imported[i].classId as string })));
+    }
+    expect(synced.length).toBeGreaterThanOrEqual(3);
+    // The first run stores the change cursor that delta runs start from.
+    expect((await w.t.ctx.services.syncEngine.run(integration().id, { kind: 'full', trigger: 'full' })).status).toBe('succeeded');
+  });
+  let firstRequest = 0;
+  let startedAt = 0;
+  afterAll(async () => {
+    await probe.settle();
+    console.log(`${provider}: ${probe.requests.length - firstRequest} provider requests in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    if (process.env.FAULT_DEBUG) console.log(probe.requests.slice(firstRequest).map((r) => `REQ ${r.path.replace(/[a-z]{3}-\d+|[0-9a-f]{24}/g, 'N')}`).join('\n'));
+    await w?.stop();
+  });
+
+  /** New students the provider adds to a section (the change a sync must apply). */
+  const addStudents = (section: SimSectionInfo, n: number): string[] =>
+    Array.from({ length: n }, () => {
+      const r = w.sims.changes.addStudentToSection({ district: maple().info.name, section: sectionKey(provider, section), newStudent: { givenName: 'Fault', familyName: `Probe ${++probes}` } });
+      return provider === 'clever' ? r.created!.cleverId : r.created!.sourcedId;
+    });
+
+  const enrolled = async (classId: string, externalIds: readonly string[]): Promise<boolean> => {
+    if (externalIds.length === 0) return true;
+    const rows = await db()
+      .selectFrom('identities')
+      .innerJoin('enrollments', 'enrollments.user_id', 'identities.user_id')
+      .select('identities.external_id')
+      .where('identities.provider', '=', provider)
+      .where('identities.external_id', 'in', externalIds)
+      .where('enrollments.class_id', '=', classId)
+      .where('enrollments.status', '=', 'active')
+      .execute();
+    return rows.length === externalIds.length;
+  };
+
+  const inject = async (c: FaultCase, op: Op) => {
+    if (c.fault === 'invalid-signature') {
+      await connectClassLink('not-the-secret');
+      return;
+    }
+    const delayMs = op === 'import' || op === 'sync now' ? BUDGET_MS + 150 : 400;
+    w.sims.faults.inject(provider, c.fault, { pathPrefix: rosterPath(op), delayMs, ...c.options });
+  };
+
+  const undo = async (c: FaultCase) => {
+    w.sims.faults.clear(provider);
+    if (c.fault === 'invalid-signature') await connectClassLink(maple().info.oneRoster.v1p1.consumerSecret);
+    // A refused credential marks the integration for attention; the operator reconnects.
+    await w.t.ctx.store.integrations.setStatus(integration().id, 'active', null, new Date());
+    await probe.settle();
+  };
+
+  const connectClassLink = async (secret: string) => {
+    const info = maple().info;
+    await w.t.ctx.services.integrations.connectClassLink(
+      { kind: 'cli' },
+      { districtId: maple().district.id, tenantId: info.classlinkTenantId, rosterServerUrl: info.oneRoster.v1p1.baseUrl, oneRosterVersion: '1.1', clientId: info.oneRoster.v1p1.consumerKey, clientSecret: secret },
+    );
+  };
+
+  /** Did any provider request of this cell fail (5xx, 429, 401, timeout) before the operation's end? */
+  const faultedSince = (from: number) => probe.requests.slice(from).some((r) => r.status === 0 || r.status >= 400);
+
+  const cells = CASES.filter((c) => !c.only || c.only === provider).flatMap((c) => OPS.map((op) => [c.name, op, c] as const));
+
+  /** The rows a failed or held run may have written: only the joining students, enrolled by a batch that committed. */
+  const expectOnlyJoinsSince = async (before: Snapshot, joining: readonly string[]) => {
+    const after = await snapshot(db());
+    const users = new Set((await db().selectFrom('identities').select('user_id').where('provider', '=', provider).where('external_id', 'in', joining).execute()).map((r) => r.user_id));
+    const firstValue = (row: string) => (JSON.parse(row) as unknown[])[0] as string;
+    const secondValue = (row: string) => (JSON.parse(row) as unknown[])[1] as string;
+    expect(after.classes).toEqual(before.classes);
+    expect(after.teachers).toEqual(before.teachers);
+    for (const table of ['users', 'identities', 'enrollments'] as const) {
+      const had = new Set(before[table]);
+      // Nothing that was there is lost or changed…
+      expect(after[table].filter((r) => had.has(r)).length, `${table}: rows kept`).toBe(before[table].length);
+      // …and what is new belongs to the change being applied.
+      const added = after[table].filter((r) => !had.has(r));
+      const owner = table === 'enrollments' ? secondValue : firstValue;
+      expect(added.filter((r) => !users.has(owner(r))), `${table}: unrelated rows`).toEqual([]);
+    }
+  };
+
+  it.each(cells)('%s × %s', async (_name, op, c) => {
+    await probe.settle();
+    const from = probe.requests.length;
+    const started = Date.now();
+    const loop = c.fault === 'pagination-loop';
+    let outcome: string;
+    let message = '';
+    const okLabel = () => (faultedSince(from) ? 'retried → ok' : c.fault === 'slow' ? 'slow → ok' : 'ok');
+
+    if (op === 'import') {
+      const next = importQueue.shift()!;
+      // A pagination fault needs a roster long enough to page.
+      const students = next.section.studentCount + (loop ? addStudents(next.section, Math.max(0, paged - next.section.studentCount)).length : 0);
+      const browser = await browserOf(next.teacher);
+      const body = { sections: [{ integrationId: integration().id, externalId: sectionKey(provider, next.section) }] };
+      const before = await snapshot(db());
+      await inject(c, op);
+      const res = await browser.post('/api/rostering/import', body);
+      await undo(c);
+      if (res.status === 200) {
+        const got = res.body.imported[0].students as number;
+        outcome = got === students ? okLabel() : `imported ${got} of ${students} students`;
+      } else {
+        message = res.body.error.message as string;
+        outcome = res.status === 502 ? `failed: ${kindOf(message)}` : `refused (${res.status})`;
+        expect(await snapshot(db()), 'a failed import changes nothing').toEqual(before);
+        // Trying again completes it.
+        const again = await browser.post('/api/rostering/import', body);
+        expect(again.status).toBe(200);
+        expect(again.body.imported[0].students).toBe(students);
+      }
+    } else if (op === 'sync now') {
+      const target = synced[0]!;
+      const browser = await browserOf(maple().info.teachers[0]!);
+      const joining = addStudents(target.section, loop ? paged : 1);
+      const before = await snapshot(db());
+      await inject(c, op);
+      const res = await browser.post(`/api/classes/${target.classId}/sync`);
+      await undo(c);
+      expect(res.status).toBe(200);
+      const run = res.body.run as { status: string; message: string };
+      // The class page shows the same outcome the run records.
+      const row = await db().selectFrom('sync_runs').select(['status', 'error']).where('class_id', '=', target.classId).where('trigger', '=', 'sync_now').orderBy('started_at', 'desc').limit(1).executeTakeFirstOrThrow();
+      expect(row.status).toBe(run.status);
+      if (run.status === 'succeeded' && (await enrolled(target.classId, joining))) {
+        outcome = okLabel();
+      } else {
+        message = run.message;
+        outcome = run.status === 'failed' ? `failed: ${kindOf(message)}` : run.status === 'held' ? 'held' : 'no change';
+        if (run.status === 'failed') expect(row.error).toBe(message);
+        await expectOnlyJoinsSince(before, joining);
+        const again = await browser.post(`/api/classes/${target.classId}/sync`);
+        expect(again.body.run.status).toBe('succeeded');
+        expect(await enrolled(target.classId, joining)).toBe(true);
+      }
+    } else {
+      const kind = op === 'full sync' ? 'full' : 'delta';
+      // One class takes every change: a OneRoster delta looks up each changed class's teachers, course and term.
+      const target = synced[1]!;
+      // A pagination fault on the change feed needs more changes than fit on two pages.
+      const joining = addStudents(target.section, loop && kind === 'delta' ? paged : 1);
+      const before = await snapshot(db());
+      await inject(c, op);
+      const result = await w.t.ctx.services.syncEngine.run(integration().id, { kind, trigger: kind });
+      const status = (await w.t.ctx.store.integrations.findById(integration().id))?.status;
+      await undo(c);
+      expect(result.kind).toBe(kind);
+      const row = await db().selectFrom('sync_runs').select(['status', 'error', 'warnings', 'details']).where('id', '=', result.runId!).executeTakeFirstOrThrow();
+      expect(row.status).toBe(result.status);
+      if (result.status === 'succeeded' && (await enrolled(target.classId, joining))) {
+        outcome = okLabel();
+        // A run that succeeds also completes what the row's faulty full run left undone.
+        expect(await enrolled(target.classId, missed), 'a good run applies the change a faulty run missed').toBe(true);
+        missed = [];
+      } else {
+        const reasons = result.status === 'held' ? ((row.details as { reasons?: string[] }).reasons ?? []) : [];
+        message = result.error ?? [...reasons, ...(row.warnings as string[])].join(' ');
+        outcome = result.status === 'failed' ? `failed: ${kindOf(message)}` : result.status === 'held' ? 'held' : 'no change';
+        if (result.status === 'failed') {
+          expect(row.error).toBe(result.error);
+          // Refused credentials put the integration in front of an administrator.
+          if (kindOf(message) === 'auth') expect(status).toBe('needs_attention');
+        } else if (kind === 'full') {
+          // A delta cannot tell an empty page from a quiet feed; a full run can, and says so.
+          expect(message, 'a full run that applied less than it read says why').not.toBe('');
+        }
+        missed.push(...joining);
+        // Full runs apply nothing before they have read everything; a delta keeps the pages it committed.
+        if (kind === 'full') expect(await snapshot(db()), 'a failed full run applies nothing').toEqual(before);
+        else await expectOnlyJoinsSince(before, missed);
+        if (kind === 'delta') {
+          // The next scheduled run completes what this row's faulty runs could not: no change was skipped.
+          const again = await w.t.ctx.services.syncEngine.run(integration().id, { kind: 'delta', trigger: 'delta' });
+          expect(again.status).toBe('succeeded');
+          expect(await enrolled(target.classId, missed), 'the next delta applies the changes the faulty runs missed').toBe(true);
+          missed = [];
+        }
+      }
+    }
+    if (message) expect(isPlainLanguage(message, secrets()), message).toBe(true);
+    const key = `${provider}: ${c.name}`;
+    (table.get(key) ?? table.set(key, new Map()).get(key)!).set(op, outcome);
+    console.log(`${key} × ${op}: ${outcome} (${Date.now() - started} ms, ${probe.requests.length - from} requests)${message ? ` — ${message}` : ''}`);
+    if (process.env.FAULT_DEBUG && `${key} × ${op}` === process.env.FAULT_DEBUG) console.log(probe.requests.slice(from).map((r) => `${r.status} ${r.path}`).join('\n'));
+    const want = expected(c, provider, op);
+    if (want !== '?') expect(outcome).toBe(want);
+  });
+});
