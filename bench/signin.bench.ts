@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { benchDatabase } from './support/database.ts';
 import { VirtualBrowser, deviceAgent } from './support/http.ts';
-import { machineCpu, postgresCpuSeconds, startServer, type ServerProcess } from './support/processes.ts';
+import { databaseCpuSince, machineCpu, postgresCpuByPid, startServer, type ServerProcess } from './support/processes.ts';
 import { ms, note, num, option, printTable, ratio, summarize, verdict } from './support/report.ts';
 import { CLIENTS, benchContext, freePort, importEverything, newKey, rollcallEnv, seedDistrict, startBenchSimulators, studentIds } from './support/world.ts';
 
@@ -16,7 +16,7 @@ interface Student {
 interface StormResult {
   /** Server CPU per completed sign-in (ms), and how busy the whole machine was (%). */
   readonly serverCpuMs: number;
-  /** CPU of the PostgreSQL server processes per completed sign-in (ms); 0 on PGlite (it is inside the server). */
+  /** CPU of the PostgreSQL backends serving the bench database per completed sign-in (ms); NaN on PGlite (inside the server) and for the floor. */
   readonly dbCpuMs: number;
   readonly machineBusy: number;
   readonly completed: number;
@@ -47,9 +47,9 @@ async function signIn(browser: VirtualBrowser, origin: string, student: Student)
 }
 
 /** `total` sign-ins by `concurrency` virtual students at once, each starting the next as soon as one ends. */
-async function storm(origin: string, server: ServerProcess, students: readonly Student[], total: number, concurrency: number, offset: number): Promise<StormResult> {
+async function storm(origin: string, server: ServerProcess, students: readonly Student[], total: number, concurrency: number, offset: number, databaseUrl?: string): Promise<StormResult> {
   const cpu0 = server.cpuSeconds();
-  const db0 = postgresCpuSeconds();
+  const db0 = postgresCpuByPid();
   const machine0 = machineCpu();
   const latenciesMs: number[] = [];
   let errors = 0;
@@ -75,7 +75,8 @@ async function storm(origin: string, server: ServerProcess, students: readonly S
   );
   const machine1 = machineCpu();
   const serverCpuMs = ((server.cpuSeconds() - cpu0) * 1000) / Math.max(1, latenciesMs.length);
-  const dbCpuMs = ((postgresCpuSeconds() - db0) * 1000) / Math.max(1, latenciesMs.length);
+  // PGlite runs inside the server process (its CPU is in serverCpuMs); the floor has no database.
+  const dbCpuMs = databaseUrl ? ((await databaseCpuSince(databaseUrl, db0)) * 1000) / Math.max(1, latenciesMs.length) : Number.NaN;
   const machineBusy = (100 * (machine1.busy - machine0.busy)) / Math.max(1, machine1.total - machine0.total);
   return { serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
 }
@@ -113,7 +114,7 @@ export async function run(args: readonly string[]): Promise<void> {
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
     await storm(rollcallUrl, server, students, warmup, concurrency, 0);
-    const rollcall = await storm(rollcallUrl, server, students, total, concurrency, warmup);
+    const rollcall = await storm(rollcallUrl, server, students, total, concurrency, warmup, db.env.DATABASE_URL);
     const rollcallRss = server.peakRssMb();
     await server.stop();
     server = undefined;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,18 +37,35 @@ export function cpuSecondsOf(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds of every local PostgreSQL server process (the database's share of a run; 0 without one). */
-export function postgresCpuSeconds(): number {
-  let sum = 0;
+/** CPU seconds of every local PostgreSQL server process, by pid. */
+export function postgresCpuByPid(): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') sum += cpuSecondsOf(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') cpu.set(Number(entry), cpuSecondsOf(Number(entry)));
     } catch {
       // gone meanwhile
     }
   }
-  return sum;
+  return cpu;
+}
+
+/**
+ * CPU seconds the backends serving one database used since `before` (a
+ * postgresCpuByPid() snapshot): only that database's connections count, so
+ * other work on the same PostgreSQL server does not. 0 without a database URL.
+ */
+export async function databaseCpuSince(url: string | undefined, before: Map<number, number>): Promise<number> {
+  if (!url) return 0;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+    return rows.reduce((sum, { pid }) => sum + Math.max(0, cpuSecondsOf(pid) - (before.get(pid) ?? 0)), 0);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Whole-machine CPU: busy and total jiffies, to tell whether a run saturated the machine. */

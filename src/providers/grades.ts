@@ -33,7 +33,9 @@ export function normalizeGrade(value: unknown): string | null {
     if (n === 0) return 'K';
     return n >= 1 && n <= 13 ? String(n) : null;
   }
-  return ALIASES[raw.toLowerCase().replace(/[\s_-]/g, '')] ?? null;
+  const key = raw.toLowerCase().replace(/[\s_-]/g, '');
+  // Own keys only: "constructor" or "__proto__" is not a grade (and not Object's members).
+  return Object.hasOwn(ALIASES, key) ? ALIASES[key]! : null;
 }
 
 /** The first recognizable grade of a list (OneRoster users carry grades[]). */

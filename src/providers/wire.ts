@@ -15,9 +15,22 @@ export function isObject(value: unknown): value is Json {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** A non-empty string, else null. */
+/** Lone UTF-16 surrogates: PostgreSQL would store U+FFFD instead, so the value would never match itself again. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A non-empty string, else null. Ids and references are read through this, so
+ * a value PostgreSQL cannot keep as sent (NUL, lone surrogates) is no value:
+ * its record is skipped with a warning instead of failing or corrupting a sync.
+ */
 export function str(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() !== '' ? value : null;
+  return typeof value === 'string' && value.trim() !== '' && !value.includes('\u0000') && !LONE_SURROGATE.test(value) ? value : null;
+}
+
+/** A record's own id: a str() that fits Rollcall's key columns (identities.external_id holds 300 characters). */
+export function recordId(value: unknown): string | null {
+  const id = str(value);
+  return id !== null && id.length <= 300 ? id : null;
 }
 
 /** A string that may be empty; other types become ''. */

@@ -21,11 +21,13 @@ export async function runDelta(ctx: RunContext, startCursor: string): Promise<{ 
   const pendingArchives: string[] = [];
   const reasons: string[] = [];
   let pages = 0;
+  // OneRoster sends a new student's record on a users page and the enrollment on a later page.
+  const described = new Map<string, StudentInput>();
   for await (const page of provider.changesSince(startCursor)) {
     pages++;
     ctx.counts.changes = (ctx.counts.changes ?? 0) + page.changes.length;
     ctx.warnings.push(...page.warnings.slice(0, 50));
-    const held = await applyPage(ctx, page.changes, page.cursor);
+    const held = await applyPage(ctx, page.changes, page.cursor, described);
     pendingRemovals.push(...held.removals);
     pendingArchives.push(...held.archives);
     reasons.push(...held.reasons);
@@ -34,7 +36,12 @@ export async function runDelta(ctx: RunContext, startCursor: string): Promise<{ 
   return { pendingRemovals, pendingArchives, reasons };
 }
 
-async function applyPage(ctx: RunContext, changes: readonly ChangeRecord[], cursor: string): Promise<{ removals: Pair[]; archives: string[]; reasons: string[] }> {
+async function applyPage(
+  ctx: RunContext,
+  changes: readonly ChangeRecord[],
+  cursor: string,
+  described: Map<string, StudentInput>,
+): Promise<{ removals: Pair[]; archives: string[]; reasons: string[] }> {
   const { store } = ctx.deps;
   const { integration, provider } = ctx;
   const classes = await store.sync.importedClasses(integration.id);
@@ -77,7 +84,9 @@ async function applyPage(ctx: RunContext, changes: readonly ChangeRecord[], curs
   for (const s of sections.values()) if (s.status === 'active' && s.studentIds) for (const id of s.studentIds) wantedExt.add(id);
   for (const e of enrollAdds) wantedExt.add(e.personId);
 
-  // Details for students we may have to create: from this page, else one lookup each (bounded).
+  // Details for students we may have to create: from this run's pages, else one lookup each (bounded).
+  for (const [id, s] of people) described.set(id, s);
+  for (const id of wantedExt) if (!people.has(id) && described.has(id)) people.set(id, described.get(id)!);
   const known = await store.sync.knownUsers(integration.provider, integration.tenantKey, [...wantedExt], 'student');
   const unknown = [...wantedExt].filter((id) => !known.has(id) && !people.has(id));
   if (unknown.length > MAX_PERSON_LOOKUPS) ctx.warnings.push(`${unknown.length - MAX_PERSON_LOOKUPS} new students were left for the nightly full reconciliation.`);

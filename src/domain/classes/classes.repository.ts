@@ -151,45 +151,41 @@ export class ClassesRepository {
     return rows.map((r) => ({ classId: r.class_id, id: r.id, name: r.name }));
   }
 
-  private async summaries(rows: Row[]): Promise<ClassSummary[]> {
-    const ids = rows.map((r) => r.id);
-    if (ids.length === 0) return [];
-    const [teachers, counts] = await Promise.all([
-      this.teachersOf(ids),
-      this.db
-        .selectFrom('enrollments')
-        .select(['class_id', sql<number>`count(*)::int`.as('n')])
-        .where('class_id', 'in', ids)
-        .where('status', '=', 'active')
-        .groupBy('class_id')
-        .execute(),
+  /**
+   * Classes with their active student count and current teachers, in one
+   * statement (My Classes is read on every visit, and by every student at 8:00).
+   */
+  private summaryQuery() {
+    return this.query().select([
+      sql<number>`(select count(*)::int from enrollments e where e.class_id = classes.id and e.status = 'active')`.as('student_count'),
+      sql<{ id: string; name: string }[] | null>`(select json_agg(json_build_object('id', u.id, 'name', u.name) order by ct.added_at)
+        from class_teachers ct join users u on u.id = ct.user_id where ct.class_id = classes.id and ct.removed_at is null)`.as('teacher_list'),
     ]);
-    return rows.map((r) => ({
-      ...toClass(r),
-      studentCount: counts.find((c) => c.class_id === r.id)?.n ?? 0,
-      teachers: teachers.filter((t) => t.classId === r.id).map(({ id, name }) => ({ id, name })),
-    }));
+  }
+
+  private static toSummary(r: Row & { student_count: number; teacher_list: { id: string; name: string }[] | null }): ClassSummary {
+    return { ...toClass(r), studentCount: r.student_count, teachers: r.teacher_list ?? [] };
   }
 
   async listForTeacher(userId: string): Promise<ClassSummary[]> {
-    const rows = await this.query()
+    const rows = await this.summaryQuery()
       .innerJoin('class_teachers', 'class_teachers.class_id', 'classes.id')
       .where('class_teachers.user_id', '=', userId)
       .where('class_teachers.removed_at', 'is', null)
       .where('classes.archived_at', 'is', null)
       .orderBy('classes.name')
       .execute();
-    return this.summaries(rows);
+    return rows.map(ClassesRepository.toSummary);
   }
 
   async listForStudent(userId: string): Promise<ClassSummary[]> {
-    const rows = await this.query()
+    const rows = await this.summaryQuery()
       .innerJoin('enrollments', 'enrollments.class_id', 'classes.id')
       .where('enrollments.user_id', '=', userId)
       .where('enrollments.status', '=', 'active')
       .where('classes.archived_at', 'is', null)
       .orderBy('classes.name')
       .execute();
-    return this.summaries(rows);
+    return rows.map(ClassesRepository.toSummary);
   }
 }

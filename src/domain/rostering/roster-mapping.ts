@@ -2,13 +2,23 @@ import type { CanonicalPerson, CanonicalSection } from '../../providers/roster-p
 import type { SectionFields } from '../classes/classes.types.ts';
 import type { StudentInput } from './roster.repository.ts';
 
-const clip = (value: string | null | undefined, max: number) => (value == null ? null : value.slice(0, max));
+/** Lone UTF-16 surrogates: PostgreSQL stores them as U+FFFD, so the stored text would never equal the provider's again. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Provider text as the database gives it back unchanged: no NUL (refused by
+ * PostgreSQL, failing the whole batch), lone surrogates replaced, no byte-order
+ * mark (the embedded database drops a leading one when reading). Cut first, so
+ * a cut through an emoji cannot leave half of it behind.
+ */
+const storable = (value: string, max: number) => value.slice(0, max).replace(LONE_SURROGATE, '\uFFFD').replace(/[\u0000\uFEFF]/g, '');
+const clip = (value: string | null | undefined, max: number) => (value == null ? null : storable(value, max));
 
 /** A provider student as Rollcall stores it: a display name, a usable email or none, a grade. */
 export function toStudentInput(person: CanonicalPerson): StudentInput {
-  const name = `${person.givenName} ${person.familyName}`.trim().replace(/\s+/g, ' ') || 'Unnamed student';
-  const email = person.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(person.email) ? person.email.trim().toLowerCase().slice(0, 254) : null;
-  return { externalId: person.externalId, name: name.slice(0, 200), email, grade: clip(person.grade, 20) };
+  const name = storable(`${person.givenName} ${person.familyName}`.trim().replace(/\s+/g, ' '), 200).trim() || 'Unnamed student';
+  const email = person.email && /^[^\s@\p{Cc}\uD800-\uDFFF]+@[^\s@\p{Cc}\uD800-\uDFFF]+\.[^\s@\p{Cc}\uD800-\uDFFF]+$/u.test(person.email) ? storable(person.email.trim().toLowerCase(), 254) : null;
+  return { externalId: person.externalId, name, email, grade: clip(person.grade, 20) };
 }
 
 /** Deduplicates by external id (providers may repeat a record across pages). */
@@ -20,12 +30,13 @@ export function uniqueStudents(people: readonly CanonicalPerson[]): StudentInput
 
 export function sectionFields(section: CanonicalSection, schoolId: string | null): SectionFields {
   return {
-    name: (section.name.trim() || `Section ${section.externalId}`).slice(0, 300),
+    // Cleaned before the blank check: a name of only NUL or a byte-order mark is no name.
+    name: storable(section.name, 300).trim() || storable(`Section ${section.externalId}`, 300),
     schoolId,
     courseName: clip(section.courseName, 300),
     subject: clip(section.subject, 100),
     period: clip(section.period, 50),
-    term: section.term ? { name: section.term.name.slice(0, 200), startDate: section.term.startDate, endDate: section.term.endDate } : null,
+    term: section.term ? { name: storable(section.term.name, 200), startDate: section.term.startDate, endDate: section.term.endDate } : null,
     termExternalId: section.term?.externalId ?? null,
   };
 }

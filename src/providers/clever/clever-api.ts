@@ -91,7 +91,12 @@ export class CleverApi {
 
       const next = (links ?? []).find((l: unknown) => isObject(l) && l['rel'] === 'next' && typeof l['uri'] === 'string') as Json | undefined;
       if (next === undefined) return;
-      const nextUrl = this.url(next['uri'] as string);
+      let nextUrl: string;
+      try {
+        nextUrl = this.url(next['uri'] as string);
+      } catch {
+        throw this.http.error('bad_data', `GET ${where}: the next link is not a URL`);
+      }
       const nextCursor = new URL(nextUrl).searchParams.get('starting_after');
       if (seenUrls.has(nextUrl) || (nextCursor !== null && seenCursors.has(nextCursor))) {
         throw this.http.error('bad_data', `GET ${where}: pagination loop, the next link repeats a cursor already read`);

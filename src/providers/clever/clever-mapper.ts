@@ -7,7 +7,7 @@ import type {
   CanonicalTerm,
   PersonRole,
 } from '../roster-provider.ts';
-import { dateOnly, email, isObject, ok, skip, str, strings, text, unique, type Json, type Mapped } from '../wire.ts';
+import { dateOnly, email, isObject, ok, recordId, skip, str, strings, text, unique, type Json, type Mapped } from '../wire.ts';
 
 /**
  * Clever v3.0 objects → canonical records. Users are keyed on the top-level
@@ -25,7 +25,7 @@ const ROLE_MAP: Record<string, PersonRole> = {
 };
 
 function idOf(record: Json): string | null {
-  return str(record['id']);
+  return recordId(record['id']);
 }
 
 export function mapUser(record: Json): Mapped<CanonicalPerson> {
@@ -37,7 +37,8 @@ export function mapUser(record: Json): Mapped<CanonicalPerson> {
   if (name !== undefined && name !== null && !isObject(name)) return skip('name is not an object', id);
 
   const roleObjects = isObject(roles) ? roles : {};
-  const personRoles = unique(Object.keys(roleObjects).filter((k) => isObject(roleObjects[k]) && ROLE_MAP[k] !== undefined).map((k) => ROLE_MAP[k]!));
+  // Own keys of ROLE_MAP only: a "constructor" or "__proto__" key in a record is not a role.
+  const personRoles = unique(Object.keys(roleObjects).filter((k) => isObject(roleObjects[k]) && Object.hasOwn(ROLE_MAP, k)).map((k) => ROLE_MAP[k]!));
   const student = isObject(roleObjects['student']) ? roleObjects['student'] : null;
   const schoolIds: string[] = [];
   // Primary schools first, then every other school of every role.

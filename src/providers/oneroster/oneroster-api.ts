@@ -143,7 +143,8 @@ function totalCount(headers: Headers): number | null {
 function pageSignature(items: readonly unknown[]): string {
   const idAt = (i: number): string => {
     const item = items[i];
-    return isObject(item) ? String(item['sourcedId'] ?? '') : '';
+    // str(), not String(): a hostile sourcedId like {"toString": 1} must not throw here.
+    return isObject(item) ? (str(item['sourcedId']) ?? '') : '';
   };
   return `${items.length}|${idAt(0)}|${idAt(items.length - 1)}`;
 }

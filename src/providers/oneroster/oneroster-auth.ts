@@ -95,7 +95,9 @@ export class ClientCredentialsAuth implements RequestAuth {
     });
     const token = isObject(res.body) ? str(res.body['access_token']) : null;
     if (token === null) throw this.http.error('bad_data', `POST ${res.path}: token response has no access_token`, { status: res.status });
-    const raw = isObject(res.body) ? Number(res.body['expires_in']) : Number.NaN;
+    const expiresIn = isObject(res.body) ? res.body['expires_in'] : undefined;
+    // Number() of an object whose valueOf/toString is not a function throws: read only numbers and strings.
+    const raw = typeof expiresIn === 'number' || typeof expiresIn === 'string' ? Number(expiresIn) : Number.NaN;
     const ttlMs = (Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_TTL_S) * 1000;
     // Renew shortly before expiry: 10% of the lifetime, at most a minute.
     this.cached = { token, renewAt: this.now() + ttlMs - Math.min(60_000, ttlMs / 10) };

@@ -1,6 +1,6 @@
 import { firstGrade } from '../grades.ts';
 import type { CanonicalPerson, CanonicalSchool, CanonicalSection, CanonicalTerm, PersonRole } from '../roster-provider.ts';
-import { bool, dateOnly, email, isObject, ok, skip, str, strings, text, unique, type Json, type Mapped } from '../wire.ts';
+import { bool, dateOnly, email, isObject, ok, recordId, skip, str, strings, text, unique, type Json, type Mapped } from '../wire.ts';
 
 /**
  * OneRoster 1.1/1.2 JSON → canonical records, read defensively: both user
@@ -38,7 +38,7 @@ export function isDeleted(record: Json): boolean {
 }
 
 function idOf(record: Json): string | null {
-  return str(record['sourcedId']);
+  return recordId(record['sourcedId']);
 }
 
 /** Roles of a user in both shapes; case-insensitive because ClassLink SSO says "Teacher". */
@@ -47,7 +47,8 @@ function personRoles(record: Json): PersonRole[] {
   if (Array.isArray(record['roles'])) {
     for (const r of record['roles']) if (isObject(r)) names.push(text(r['role']));
   }
-  return unique(names.map((n) => ROLE_MAP[n.toLowerCase()]).filter((r): r is PersonRole => r !== undefined));
+  // Own keys of ROLE_MAP only: a role named "constructor" or "__proto__" is not one Rollcall keeps.
+  return unique(names.map((n) => n.toLowerCase()).filter((n) => Object.hasOwn(ROLE_MAP, n)).map((n) => ROLE_MAP[n]!));
 }
 
 /** Orgs of a user: 1.2 primaryOrg first, then roles[].org, then 1.1 orgs[]. May include the district org. */

@@ -144,7 +144,8 @@ export function createOneRosterProvider(config: OneRosterProviderConfig): Roster
     allStudents: studentPages,
 
     async *allStudentEnrollments() {
-      for await (const { values } of reader.mapped('enrollments', 'enrollments', KEYS.enrollments, mapEnrollment)) {
+      for await (const { values, warnings } of reader.mapped('enrollments', 'enrollments', KEYS.enrollments, mapEnrollment)) {
+        warnings.forEach(warn);
         yield values.filter((e) => !e.deleted && e.role === 'student').map((e) => ({ sectionId: e.sectionId, personId: e.personId }));
       }
     },
