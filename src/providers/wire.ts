@@ -40,9 +40,10 @@ export function text(value: unknown): string {
 
 /** Strings of an array; a comma-separated string (CSV-style "09,10") is accepted; anything else is []. */
 export function strings(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => str(s) !== null);
   if (!Array.isArray(value)) return [];
-  return value.filter((v): v is string => typeof v === 'string' && v.trim() !== '');
+  // Through str(): an id list (Clever's section students) must not carry a NUL, which fails any query it reaches.
+  return value.filter((v): v is string => str(v) !== null);
 }
 
 /** true / "true" / "TRUE" → true, false / "false" → false, anything else → null. */

@@ -7,7 +7,7 @@ import * as orMapper from '../../src/providers/oneroster/oneroster-mapper.ts';
 import { createOneRosterProvider } from '../../src/providers/oneroster/oneroster-provider.ts';
 import { ProviderError, type CanonicalPerson, type CanonicalSection, type RosterProvider } from '../../src/providers/roster-provider.ts';
 import type { Json, Mapped } from '../../src/providers/wire.ts';
-import { hostileString, prototypeFingerprint } from './support/hostile.ts';
+import { UNSTORABLE_IDS, hostileString, prototypeFingerprint } from './support/hostile.ts';
 import { junkItem, objectText, oneRosterEnrollment, oneRosterUser, cleverUser, protoBomb, RawJson, unknownFields, type Classified, type Pair } from './support/wire-records.ts';
 
 /**
@@ -160,13 +160,14 @@ describe('fuzz: the mappers never crash and map good records exactly', () => {
   });
 
   it('Clever sections: student and teacher lists read defensively', () => {
-    const list = fc.array(fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-f0-9]{1,6}$/) }, { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.constant(null), fc.constant(''), fc.constant({ id: 'x' })) }), { maxLength: 8 });
+    // Ids among junk: numbers, nulls, blanks, objects, and strings no database column can hold as sent.
+    const list = fc.array(fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[a-f0-9]{1,6}$/) }, { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.constant(null), fc.constant(''), fc.constant({ id: 'x' }), fc.constantFrom(...UNSTORABLE_IDS)) }), { maxLength: 8 });
     fc.assert(
       fc.property(fc.stringMatching(/^[a-f0-9]{1,8}$/), list, list, fc.option(fc.stringMatching(/^[a-f0-9]{1,6}$/), { nil: undefined }), unknownFields(['id', 'students', 'teachers', 'teacher']), (id, students, teachers, teacher, extra) => {
         count('Clever sections');
         const record = JSON.parse(objectText([['id', id], ['students', students], ['teachers', teachers], ...(teacher ? [['teacher', teacher] as [string, unknown]] : []), ...extra])) as Json;
         const result = cleverMapper.mapSection(record, { term: null, courseName: null });
-        const ids = (l: unknown[]) => [...new Set(l.filter((x): x is string => typeof x === 'string' && x !== ''))];
+        const ids = (l: unknown[]) => [...new Set(l.filter((x): x is string => isId(x)))];
         expect(result).toMatchObject({ ok: true, value: { externalId: id, studentIds: ids(students), teacherIds: [...new Set([...(teacher ? [teacher] : []), ...ids(teachers)])] } });
       }),
       { numRuns: runs(1000), ...seed },
