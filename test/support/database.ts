@@ -23,6 +23,13 @@ export async function createTestDatabase(): Promise<{ target: DatabaseTarget; dr
     async drop() {
       const client = new pg.Client({ connectionString: testDatabaseUrl });
       await client.connect();
+      // Let this process's pools (the queue's closes a moment after stop()) hang up first: forcing
+      // the drop would terminate their connections, which surfaces as an error in the test process.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },
