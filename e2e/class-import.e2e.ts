@@ -86,14 +86,19 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
       expect(co.url()).toBe(classUrl);
 
       // A student of that section signs in and sees the class.
-      const studentRecord = await world.server.t.ctx.database.db
-        .selectFrom('enrollments')
-        .innerJoin('identities', 'identities.user_id', 'enrollments.user_id')
-        .select('identities.external_id')
-        .where('enrollments.class_id', '=', classUrl.split('/').pop()!)
-        .where('identities.provider', '=', provider)
-        .executeTakeFirstOrThrow();
-      const student = maple.students.find((s) => (provider === 'clever' ? s.cleverId : s.oneRosterSourcedId) === studentRecord.external_id)!;
+      const enrolled = new Set(
+        (
+          await world.server.t.ctx.database.db
+            .selectFrom('enrollments')
+            .innerJoin('identities', 'identities.user_id', 'enrollments.user_id')
+            .select('identities.external_id')
+            .where('enrollments.class_id', '=', classUrl.split('/').pop()!)
+            .where('identities.provider', '=', provider)
+            .execute()
+        ).map((r) => r.external_id),
+      );
+      // The simulated login page lists the district's first people: take the first enrolled one in that order.
+      const student = maple.students.find((s) => enrolled.has(provider === 'clever' ? s.cleverId : s.oneRosterSourcedId))!;
       const kid = await (await browser.newContext()).newPage();
       await kid.goto(`${world.url}/signin`);
       await kid.getByRole('link', { name: provider === 'clever' ? 'Log in with Clever' : 'Log in with ClassLink' }).click();
