@@ -3,16 +3,15 @@ import type { Store } from '../db/store.ts';
 import type { SyncTrigger } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import { ProviderError, type CanonicalSection, type RosterProvider } from '../providers/roster-provider.ts';
+import { ProviderError, type CanonicalSection } from '../providers/roster-provider.ts';
 import type { IntegrationsService } from '../domain/integrations/integrations.service.ts';
-import type { Integration } from '../domain/integrations/integrations.types.ts';
 import { explainProviderError } from '../domain/integrations/provider-errors.ts';
-import { sectionFields, termEnded, uniqueStudents } from '../domain/rostering/roster-mapping.ts';
+import { uniqueStudents } from '../domain/rostering/roster-mapping.ts';
 import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import { runDelta } from './delta-sync.ts';
 import { applyChanges, bump, checkArchives, resolveStudents, sectionChanges, type RunContext } from './sync-steps.ts';
 import { DEFAULT_LIMITS, checkRemovals, groupByClass, planRosters, sizesOf, type SafetyLimits } from './plan.ts';
-import type { ImportedClass, Pair } from './sync.repository.ts';
+import type { Pair } from './sync.repository.ts';
 
 export type SyncKind = 'delta' | 'full';
 
@@ -101,12 +100,12 @@ export class SyncEngine {
     try {
       let held: { pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] };
       try {
-        held = kind === 'full' ? await fullSync(ctx, state?.delta_cursor ?? null) : await runDelta(ctx, state!.delta_cursor!);
+        held = kind === 'full' ? await fullSync(ctx) : await runDelta(ctx, state!.delta_cursor!);
       } catch (error) {
         // An event cursor older than the feed's window: start again from a full reconciliation.
         if (kind === 'delta' && error instanceof ProviderError && error.kind === 'not_found') {
           ctx.warnings.push('The change feed no longer reaches back to the saved cursor: ran a full reconciliation instead.');
-          held = await fullSync(ctx, null);
+          held = await fullSync(ctx);
         } else throw error;
       }
       const isHeld = held.pendingRemovals.length > 0 || held.pendingArchives.length > 0;
@@ -135,7 +134,7 @@ export class SyncEngine {
   }
 }
 
-async function fullSync(ctx: RunContext, _previousCursor: string | null): Promise<{ pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] }> {
+async function fullSync(ctx: RunContext): Promise<{ pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] }> {
   const { store } = ctx.deps;
   const { provider, integration, counts } = ctx;
   const progress = ctx.options.onProgress ?? (() => undefined);
