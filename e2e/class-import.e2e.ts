@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser } from './support/browser.ts';
+import { browserAvailable, dumpPagesOnFailure, launchBrowser } from './support/browser.ts';
 import { startWorld } from './support/world.ts';
 import type { SimUserInfo } from '../sim/index.ts';
 
@@ -10,6 +10,11 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
   let world: Awaited<ReturnType<typeof startWorld>>;
   let browser: Browser;
   let licenseId: string;
+  const pages: Page[] = [];
+  beforeEach((context) => {
+    pages.length = 0;
+    dumpPagesOnFailure(context, pages);
+  });
 
   beforeAll(async () => {
     world = await startWorld();
@@ -28,6 +33,7 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
   /** A teacher signs in with the provider from our page; the license admin already added and they accepted. */
   async function teacherSignsIn(person: SimUserInfo, provider: 'clever' | 'classlink'): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
+    pages.push(page);
     await page.goto(`${world.url}/signin`);
     await page.getByRole('link', { name: provider === 'clever' ? 'Log in with Clever' : 'Log in with ClassLink' }).click();
     const id = provider === 'clever' ? person.cleverId : String(person.classlinkUserId);
@@ -47,7 +53,7 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
     await page.getByRole('link', { name: 'My Classes' }).click(); // 1
     await page.waitForURL(/\/classes$/);
     await page.getByRole('button', { name: 'Add Classes' }).click(); // 2
-    await page.getByRole('link', { name: 'Add from Rostering Service' }).click(); // 3
+    await page.getByRole('link', { name: 'Add from Rostering Service', exact: true }).click(); // 3
     await page.waitForURL(/\/classes\/import$/);
     for (const name of sectionNames) await page.getByRole('checkbox', { name: `Import ${name}` }).check(); // 4
     await page.getByRole('button', { name: '+Add Classes' }).click(); // 5
@@ -77,7 +83,7 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
       // The co-teacher sees it as "imported by a co-teacher — join it" and joins: still one class.
       const co = await teacherSignsIn(coTeacher, provider);
       await co.getByRole('button', { name: 'Add Classes' }).click();
-      await co.getByRole('link', { name: 'Add from Rostering Service' }).click();
+      await co.getByRole('link', { name: 'Add from Rostering Service', exact: true }).click();
       await expect.poll(() => co.getByText('Imported by a co-teacher — join it').count()).toBeGreaterThan(0);
       await co.getByRole('checkbox', { name: `Import ${coTaught.name}` }).check();
       await co.getByRole('button', { name: '+Add Classes' }).click();
@@ -100,6 +106,7 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
       // The simulated login page lists the district's first people: take the first enrolled one in that order.
       const student = maple.students.find((s) => enrolled.has(provider === 'clever' ? s.cleverId : s.oneRosterSourcedId))!;
       const kid = await (await browser.newContext()).newPage();
+      pages.push(kid);
       await kid.goto(`${world.url}/signin`);
       await kid.getByRole('link', { name: provider === 'clever' ? 'Log in with Clever' : 'Log in with ClassLink' }).click();
       await kid.locator(`button[data-user="${provider === 'clever' ? student.cleverId : student.classlinkUserId}"]`).first().click();

@@ -82,6 +82,17 @@ describe('My Classes', () => {
     expect(dialog.textContent).not.toContain("Why can't I see");
   });
 
+  it('asks again when Add Classes opens: a seat accepted since the page loaded shows the option at once', async () => {
+    const p = await openClasses(false);
+    const calls = mockFetch(json(200, { classes: [], rostering: { available: true, reason: null } }));
+    await click(button(p.container, 'Add Classes'));
+    await settle();
+    expect(calls.map((c) => c.url)).toEqual(['/api/classes']);
+    const dialog = p.container.querySelector('[role="dialog"]')!;
+    expect(Array.from(dialog.querySelectorAll('a')).some((a) => a.textContent === 'Add from Rostering Service')).toBe(true);
+    expect(dialog.textContent).not.toContain("Why can't I see");
+  });
+
   it('asks an unverified teacher to verify and resends the email', async () => {
     const p = await openClasses(true, false);
     const calls = mockFetch(new Response(null, { status: 202 }));

@@ -77,6 +77,15 @@ export function Classes() {
   const [notice, setNotice] = useState<string | null>(typeof passed === 'string' ? passed : null);
   const { data, error, reload } = useClasses();
   const [adding, setAdding] = useState(false);
+  const [opening, setOpening] = useState(false);
+  // Whether rostering is available is asked again when the dialog opens: a seat accepted or an
+  // account connected in another tab shows up here without reloading the page or signing in again.
+  const openAdd = async () => {
+    setOpening(true);
+    await reload();
+    setOpening(false);
+    setAdding(true);
+  };
 
   return (
     <section className="page">
@@ -88,7 +97,7 @@ export function Classes() {
       {user.email && !user.emailVerified && <VerifyBanner email={user.email} />}
       <div className="page-head">
         <h1>My Classes</h1>
-        <button type="button" className="button" onClick={() => setAdding(true)} disabled={!data}>
+        <button type="button" className="button" onClick={() => void openAdd()} disabled={!data || opening}>
           Add Classes
         </button>
       </div>
