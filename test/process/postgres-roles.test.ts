@@ -76,5 +76,5 @@ suite('serve and worker as separate processes on PostgreSQL', () => {
     worker = undefined;
     expect(await web.stop('SIGTERM')).toBe(0);
     web = undefined;
-  });
+  }, 120_000); // six short CLI processes and two long ones: slow on a loaded 2-core machine
 });
