@@ -9,11 +9,13 @@ import { sectionFields } from '../../src/domain/rostering/roster-mapping.ts';
 import { createTestDatabase, testDatabaseUrl } from '../support/database.ts';
 import { PASSWORD, makeUser } from '../support/factories.ts';
 import { eventually, freePort, startCli, type Running } from '../support/processes.ts';
+import { RedirectBrowser } from '../support/redirect-browser.ts';
 
 /**
  * Two `rollcall serve` and three `rollcall worker` processes on one
- * PostgreSQL: sessions work on either web process, ten integrations each
- * sync exactly once, and a worker killed mid-run has its jobs finished by the others.
+ * PostgreSQL: sessions work on either web process, teachers sign in with
+ * Clever and import through either, ten integrations each sync exactly once,
+ * and a worker killed mid-run has its jobs finished by the others.
  */
 const suite = testDatabaseUrl ? describe : describe.skip;
 if (!testDatabaseUrl) console.warn('[skipped] scale-out: set TEST_DATABASE_URL to run the multi-process PostgreSQL test');
@@ -30,9 +32,18 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
   const expected = new Map<string, number>();
   let client: pg.Client;
   let operatorEmail: string;
+  let ctx: AppContext;
+  let licenseId: string;
+  const ports: number[] = [];
 
   beforeAll(async () => {
-    sims = await startSimulators({ districts: Array.from({ length: DISTRICTS }, (_, i) => ({ kind: 'generated' as const, students: 150, seed: 100 + i, name: `Scale District ${i + 1}` })), rateLimitPerMinute: 1_000_000 });
+    ports.push(await freePort(), await freePort());
+    sims = await startSimulators({
+      districts: Array.from({ length: DISTRICTS }, (_, i) => ({ kind: 'generated' as const, students: 150, seed: 100 + i, name: `Scale District ${i + 1}` })),
+      rateLimitPerMinute: 1_000_000,
+      // Each web process is its own public URL: both are registered redirect URIs, as two hostnames would be.
+      cleverClient: { clientId: 'rollcall-clever-demo', clientSecret: 'clever-demo-secret', redirectUris: ports.map((p) => `http://127.0.0.1:${p}/auth/clever/callback`) },
+    });
     db = await createTestDatabase();
     const url = (db.target as { url: string }).url;
     env = {
@@ -49,7 +60,7 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
       ROLLCALL_SYNC_CONCURRENCY: '2',
       SIGNIN_RATE_LIMIT: '1000',
     };
-    const ctx: AppContext = await createContext(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+    ctx = await createContext(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
       logger: createLogger('silent'),
       supervise: false,
       target: db.target,
@@ -73,26 +84,24 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
       expected.set(integration.id, total);
     }
     operatorEmail = (await makeUser(ctx, { role: 'operator' })).email!;
-    await ctx.close();
+    const first = (await ctx.store.integrations.findById(integrationIds[0]!))!;
+    licenseId = (await ctx.services.operator.createLicense(cli, { districtId: first.districtId, schoolId: null, name: 'Scale license', seats: 10, startsOn: '2026-01-01', endsOn: '2030-12-31' })).id;
     client = new pg.Client({ connectionString: url });
     await client.connect();
 
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      web.push(await startCli(['serve'], { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, /Rollcall is running at/));
-      (web[i] as Running & { port?: number }).port = port;
-    }
+    for (const port of ports) web.push(await startCli(['serve'], { ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` }, /Rollcall is running at/));
     for (let i = 0; i < 3; i++) workers.push(await startCli(['worker'], env, /rollcall started/));
   }, 180_000);
 
   afterAll(async () => {
     for (const p of [...web, ...workers]) await p.stop('SIGKILL').catch(() => undefined);
     await client?.end().catch(() => undefined);
+    await ctx?.close();
     await sims?.close();
     await db?.drop();
   });
 
-  const base = (i: number) => `http://127.0.0.1:${(web[i] as Running & { port?: number }).port}`;
+  const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
   async function signIn(on: number): Promise<string> {
     const s = await fetch(`${base(on)}/api/session`);
@@ -114,6 +123,47 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
 
   const activeEnrollments = async (integrationId: string) =>
     (await client.query<{ n: number }>(`select count(*)::int as n from enrollments e join classes c on c.id = e.class_id where c.integration_id = $1 and e.status = 'active'`, [integrationId])).rows[0]!.n;
+
+  it('signs teachers in with Clever on one web process and imports their classes through the other', async () => {
+    const district = sims.districts[0]!;
+    const integrationId = integrationIds[0]!;
+    for (const [i, teacher] of district.teachers.slice(0, 2).entries()) {
+      const browser = new RedirectBrowser(null, base(i));
+      const start = await browser.get('/auth/clever/start');
+      const authorize = new URL(start.location!);
+      const posted = await fetch(`${sims.clever.url}/oauth/authorize`, { method: 'POST', body: new URLSearchParams([...authorize.searchParams, ['user', teacher.cleverId]]), redirect: 'manual' });
+      expect(new URL((await browser.follow(posted.headers.get('location')!)).url).pathname).toBe('/classes');
+      const { user } = await browser.session();
+      // The license admin's part: a seat on the district's license, accepted.
+      const [member] = await ctx.store.licenses.insertMembers(licenseId, [{ email: teacher.email ?? `${user!.id}@seat.test`, userId: user!.id }], null, new Date());
+      await ctx.store.licenses.accept(member!.id, user!.id, new Date());
+
+      const other = base(1 - i);
+      const listed = await browser.api('GET', '/api/rostering/sections', undefined, other);
+      expect(listed.status).toBe(200);
+      const sections = (listed.body.sections as { integrationId: string; externalId: string; state: string }[]).filter((s) => s.state !== 'term-ended');
+      expect(sections.length).toBeGreaterThan(0);
+      const imported = await browser.api('POST', '/api/rostering/import', { sections: sections.map(({ integrationId: id, externalId }) => ({ integrationId: id, externalId })) }, other);
+      expect([200, 202]).toContain(imported.status);
+      if (imported.status === 202) {
+        // A big import is a job: one of the worker processes runs it; either web process reports it.
+        const progress = await eventually(async () => {
+          const answer = await browser.api('GET', `/api/rostering/imports/${imported.body.runId}`, undefined, base(i));
+          return answer.body.status === 'succeeded' || answer.body.status === 'failed' ? answer.body : undefined;
+        }, 'the background import', 60_000);
+        expect(progress.status).toBe('succeeded');
+      }
+      const mine = await client.query<{ external_id: string; n: number }>(
+        `select c.external_id, count(*)::int as n from classes c join class_teachers t on t.class_id = c.id where c.integration_id = $1 and t.user_id = $2 group by 1`,
+        [integrationId, user!.id],
+      );
+      expect(mine.rows.map((r) => r.external_id).sort()).toEqual(sections.map((s) => s.externalId).sort());
+      expect(mine.rows.every((r) => r.n === 1)).toBe(true);
+    }
+    // Still one class per section: the imports joined the classes the district already had.
+    const duplicates = await client.query(`select external_id from classes where integration_id = $1 group by external_id having count(*) > 1`, [integrationId]);
+    expect(duplicates.rows).toEqual([]);
+  }, 120_000);
 
   it('shares sessions across web processes and runs every queued sync exactly once', async () => {
     const cookie = await signIn(0);

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Follows redirects across the app (through inject) and the simulators (real
+ * Follows redirects across the app (through inject, or real HTTP when no app
+ * instance is given: a `rollcall serve` process) and the simulators (real
  * HTTP), keeping one cookie jar per host like a browser does. Used to drive
  * OAuth round trips without Chromium.
  */
@@ -9,7 +10,7 @@ export class RedirectBrowser {
   readonly jars = new Map<string, Map<string, string>>();
   readonly visited: string[] = [];
 
-  constructor(private readonly app: FastifyInstance, private readonly appOrigin: string) {}
+  constructor(private readonly app: FastifyInstance | null, private readonly appOrigin: string) {}
 
   private jar(host: string) {
     let jar = this.jars.get(host);
@@ -39,7 +40,7 @@ export class RedirectBrowser {
     const u = new URL(url, this.appOrigin);
     this.visited.push(u.toString());
     const cookie = [...this.jar(u.host)].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (u.origin === new URL(this.appOrigin).origin) {
+    if (this.app && u.origin === new URL(this.appOrigin).origin) {
       const response = await this.app.inject({ method: 'GET', url: u.pathname + u.search, headers: cookie ? { cookie } : {} });
       const set = response.headers['set-cookie'];
       this.store(u.host, Array.isArray(set) ? set : set ? [set] : []);
@@ -63,9 +64,22 @@ export class RedirectBrowser {
     throw new Error(`Too many redirects:\n${this.visited.join('\n')}`);
   }
 
-  async session(): Promise<{ user: { id: string; role: string; name: string; email: string | null } | null }> {
-    const cookie = [...this.jar(new URL(this.appOrigin).host)].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await this.app.inject({ method: 'GET', url: '/api/session', headers: cookie ? { cookie } : {} });
-    return response.json();
+  async session(): Promise<{ user: { id: string; role: string; name: string; email: string | null } | null; csrfToken: string }> {
+    return JSON.parse((await this.get('/api/session')).body);
+  }
+
+  /** A JSON API call with this browser's cookies and CSRF token, to the app at `origin` (default: its own). */
+  async api(method: 'GET' | 'POST', path: string, body?: unknown, origin = this.appOrigin): Promise<{ status: number; body: any }> {
+    const host = new URL(this.appOrigin).host;
+    const cookieHeader = () => [...this.jar(host)].map(([k, v]) => `${k}=${v}`).join('; ');
+    const headers: Record<string, string> = { cookie: cookieHeader() };
+    if (method === 'POST') {
+      const session = await fetch(new URL('/api/session', origin), { headers });
+      this.store(host, session.headers.getSetCookie());
+      Object.assign(headers, { cookie: cookieHeader(), 'content-type': 'application/json', 'x-csrf-token': ((await session.json()) as { csrfToken: string }).csrfToken });
+    }
+    const response = await fetch(new URL(path, origin), { method, headers, ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}) });
+    this.store(host, response.headers.getSetCookie());
+    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
   }
 }
