@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,6 +12,7 @@ import { registerGracefulClose } from '../observability/graceful-close.ts';
 import { registerObservability } from '../observability/http-observability.ts';
 import { frameworkErrorHandler, registerErrorHandler } from './plugins/errors.ts';
 import { registerSession } from './plugins/session.ts';
+import { registerOpenApi } from './openapi.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { classRoutes } from './routes/classes.routes.ts';
 import { devMailRoutes } from './routes/dev-mail.routes.ts';
@@ -28,6 +29,7 @@ import { syncRoutes } from './routes/sync.routes.ts';
 
 const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -67,6 +69,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerGracefulClose(app);
   registerErrorHandler(app);
   registerSession(app, ctx.services.sessions);
+  await registerOpenApi(app, { version, publicUrl: ctx.config.publicUrl });
 
   // API answers carry personal data: never kept by browsers or shared caches.
   app.addHook('onSend', async (request, reply) => {

@@ -57,6 +57,7 @@ export const routeTable: readonly RouteEntry[] = [
     request: () => ({ url: '/metrics' }),
     why: 'operational detail (routes, sign-in outcomes, queue depth): only from this machine or with METRICS_TOKEN, never from the internet',
   },
+  { method: 'GET', url: '/openapi.json', scope: 'none', same: ALL, request: () => ({ url: '/openapi.json' }), why: 'the API description: route shapes only, no data, the same for everyone' },
   { method: 'GET', url: /^\/(assets\/.*|index\.html)$/, scope: 'none', same: ALL, request: (_f, _d) => ({ url: '/index.html' }), why: 'the built web UI: public files' },
   {
     method: 'GET',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { RunView } from '../../domain/diagnostics/district-console.service.ts';
 import { TRIGGER_LABEL } from '../../domain/diagnostics/run-text.ts';
+import { apiDoc } from '../openapi.ts';
 import { parse } from '../validate.ts';
 import { requireActor } from '../plugins/session.ts';
 import { presentDiagnosis } from './diagnostics.routes.ts';
@@ -42,7 +43,7 @@ const presentRun = (r: RunView) => ({
 export function adminConsoleRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { districtConsole, support, audit } = ctx.services;
 
-  app.get('/api/districts/:id/console', async (request) => {
+  app.get('/api/districts/:id/console', { schema: apiDoc({ summary: 'District console: integrations, recent and held syncs, and problems, for one district', tags: ['district'], params: idParams, responses: { 200: 'OK', 404: 'No such district, or not one you administer' } }) }, async (request) => {
     const { id } = parse(idParams, request.params);
     const c = await districtConsole.get(requireActor(request), id);
     return {
@@ -61,13 +62,13 @@ export function adminConsoleRoutes(app: FastifyInstance, ctx: AppContext): void 
     };
   });
 
-  app.get('/api/operator/users', async (request) => {
+  app.get('/api/operator/users', { schema: apiDoc({ summary: 'Support: find users by name, email, or Clever/ClassLink id', tags: ['operator'], query: searchQuery, responses: { 200: 'OK', 400: 'Fewer than 2 characters to search for', 403: 'Rollcall support only' } }) }, async (request) => {
     const { q } = parse(searchQuery, request.query);
     const users = await support.findUsers(requireActor(request), q);
     return { users: users.map((u) => ({ ...u, lastSignInAt: iso(u.lastSignInAt) })) };
   });
 
-  app.get('/api/operator/users/:id', async (request) => {
+  app.get('/api/operator/users/:id', { schema: apiDoc({ summary: 'Support: one user with their sign-in accounts, licenses, classes and diagnosis', tags: ['operator'], params: idParams, responses: { 200: 'OK', 403: 'Rollcall support only', 404: 'No such user' } }) }, async (request) => {
     const { id } = parse(idParams, request.params);
     const d = await support.userDetail(requireActor(request), id);
     return {
@@ -91,7 +92,7 @@ export function adminConsoleRoutes(app: FastifyInstance, ctx: AppContext): void 
     };
   });
 
-  app.get('/api/audit', async (request) => {
+  app.get('/api/audit', { schema: apiDoc({ summary: 'Audit log of one district, newest first: who changed what (support may list every district)', tags: ['district'], query: auditQuery, responses: { 200: 'OK', 400: 'No district chosen, or an unknown position in the log', 404: 'No such district, or not one you administer' } }) }, async (request) => {
     const query = parse(auditQuery, request.query);
     const events = await audit.list(requireActor(request), query);
     return {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { safeReturnTo } from '../../auth/signin-flows.ts';
+import { apiDoc } from '../openapi.ts';
 import { parse } from '../validate.ts';
 import { requireActor, startSession } from '../plugins/session.ts';
 
@@ -72,7 +73,7 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     return reply.redirect(safeReturnTo(result.returnTo) ?? home, 302);
   });
 
-  app.get('/api/profile', async (request) => {
+  app.get('/api/profile', { schema: apiDoc({ summary: 'My linked sign-in accounts (Clever, ClassLink) and the ones I can connect', tags: ['session'] }) }, async (request) => {
     const actor = requireActor(request);
     const identities = await ctx.store.identities.forUser(actor.user.id);
     return {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
+import { apiDoc } from '../openapi.ts';
 import { parse } from '../validate.ts';
 import { requireActor } from '../plugins/session.ts';
 
@@ -16,7 +17,7 @@ const runParams = z.object({ runId: z.uuid('Unknown import.') });
 export function rosteringRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { rostering } = ctx.services;
 
-  app.get('/api/rostering/sections', async (request) => {
+  app.get('/api/rostering/sections', { schema: apiDoc({ summary: 'Every section the rostering service says you teach, asked live, with where each stands in Rollcall', tags: ['rostering'], responses: { 200: 'OK', 403: 'Add from Rostering Service is not available to you (the message says why)', 502: 'The rostering service did not answer: retry' } }) }, async (request) => {
     const { license, providers, rows } = await rostering.listSections(requireActor(request));
     return {
       provider: providers.length === 1 ? providers[0] : null,
@@ -39,7 +40,7 @@ export function rosteringRoutes(app: FastifyInstance, ctx: AppContext): void {
     };
   });
 
-  app.post('/api/rostering/import', async (request, reply) => {
+  app.post('/api/rostering/import', { schema: apiDoc({ summary: 'Import the checked sections with their students (one class per section, ever)', tags: ['rostering'], body: importBody, description: 'A few sections are imported in the request (200). More become a background job (202 with runId): poll GET /api/rostering/imports/{runId}.', responses: { 200: 'Imported', 202: 'Continuing in the background', 403: 'A section you do not teach, or no access; nothing changed', 502: 'The rostering service did not answer; nothing changed' } }) }, async (request, reply) => {
     const { sections } = parse(importBody, request.body);
     const started = performance.now();
     const result = await rostering.requestImport(requireActor(request), sections).catch((error: unknown) => {
@@ -55,7 +56,7 @@ export function rosteringRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.send(result);
   });
 
-  app.get('/api/rostering/imports/:runId', async (request) => {
+  app.get('/api/rostering/imports/:runId', { schema: apiDoc({ summary: 'Progress of a background import you started', tags: ['rostering'], params: runParams, responses: { 200: 'OK', 404: 'No such import of yours' } }) }, async (request) => {
     const { runId } = parse(runParams, request.params);
     const actor = requireActor(request);
     const run = await ctx.store.syncRuns.findById(runId);
