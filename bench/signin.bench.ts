@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import pg from 'pg';
 import { benchDatabase } from './support/database.ts';
 import { VirtualBrowser, deviceAgent } from './support/http.ts';
 import { databaseCpuSince, machineCpu, postgresCpuByPid, startServer, type ServerProcess } from './support/processes.ts';
@@ -13,7 +15,45 @@ interface Student {
   readonly login: string;
 }
 
+/** Per-database and per-table activity counters (PostgreSQL only), to tell statements and scans per sign-in. */
+type DbStats = Map<string, number>;
+
+async function databaseStats(url: string | undefined): Promise<DbStats | undefined> {
+  if (!url) return undefined;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const stats: DbStats = new Map();
+    const { rows: [d] } = await client.query<Record<string, string>>(
+      'select xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit + blks_read as blocks from pg_stat_database where datname = current_database()',
+    );
+    for (const [k, v] of Object.entries(d ?? {})) stats.set(k, Number(v));
+    const { rows } = await client.query<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string | null }>('select relname, seq_scan, seq_tup_read, idx_scan from pg_stat_user_tables');
+    for (const r of rows) {
+      stats.set(`seq_scan:${r.relname}`, Number(r.seq_scan));
+      stats.set(`seq_tup_read:${r.relname}`, Number(r.seq_tup_read));
+      stats.set(`idx_scan:${r.relname}`, Number(r.idx_scan ?? 0));
+    }
+    return stats;
+  } finally {
+    await client.end();
+  }
+}
+
+/** What changed between two snapshots, per sign-in, omitting what barely moved. */
+function describeDbStats(before: DbStats | undefined, after: DbStats | undefined, signIns: number): string | undefined {
+  if (!before || !after) return undefined;
+  const parts: string[] = [];
+  for (const [k, v] of after) {
+    const per = (v - (before.get(k) ?? 0)) / signIns;
+    if (per >= 0.05) parts.push(`${k} ${num(per, per < 10 ? 2 : 0)}`);
+  }
+  return parts.join(', ');
+}
+
 interface StormResult {
+  /** CPU of the bench process itself (the virtual browsers and the provider simulators) per completed sign-in (ms). */
+  readonly benchCpuMs: number;
   /** Server CPU per completed sign-in (ms), and how busy the whole machine was (%). */
   readonly serverCpuMs: number;
   /** CPU of the PostgreSQL backends serving the bench database per completed sign-in (ms); NaN on PGlite (inside the server) and for the floor. */
@@ -49,6 +89,7 @@ async function signIn(browser: VirtualBrowser, origin: string, student: Student)
 /** `total` sign-ins by `concurrency` virtual students at once, each starting the next as soon as one ends. */
 async function storm(origin: string, server: ServerProcess, students: readonly Student[], total: number, concurrency: number, offset: number, databaseUrl?: string): Promise<StormResult> {
   const cpu0 = server.cpuSeconds();
+  const bench0 = process.cpuUsage();
   const db0 = postgresCpuByPid();
   const machine0 = machineCpu();
   const latenciesMs: number[] = [];
@@ -74,11 +115,31 @@ async function storm(origin: string, server: ServerProcess, students: readonly S
     }),
   );
   const machine1 = machineCpu();
+  const benchUsage = process.cpuUsage(bench0);
+  const benchCpuMs = (benchUsage.user + benchUsage.system) / 1000 / Math.max(1, latenciesMs.length);
   const serverCpuMs = ((server.cpuSeconds() - cpu0) * 1000) / Math.max(1, latenciesMs.length);
   // PGlite runs inside the server process (its CPU is in serverCpuMs); the floor has no database.
   const dbCpuMs = databaseUrl ? ((await databaseCpuSince(databaseUrl, db0)) * 1000) / Math.max(1, latenciesMs.length) : Number.NaN;
   const machineBusy = (100 * (machine1.busy - machine0.busy)) / Math.max(1, machine1.total - machine0.total);
-  return { serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
+  return { benchCpuMs, serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
+}
+
+/** Several storms as one: sums, latencies pooled, CPU figures weighted by completed sign-ins. */
+function combine(parts: readonly StormResult[]): StormResult {
+  const completed = parts.reduce((a, p) => a + p.completed, 0);
+  const seconds = parts.reduce((a, p) => a + p.seconds, 0);
+  const weighted = (f: (p: StormResult) => number) => parts.reduce((a, p) => a + f(p) * p.completed, 0) / Math.max(1, completed);
+  return {
+    benchCpuMs: weighted((p) => p.benchCpuMs),
+    serverCpuMs: weighted((p) => p.serverCpuMs),
+    dbCpuMs: weighted((p) => p.dbCpuMs),
+    machineBusy: parts.reduce((a, p) => a + p.machineBusy * p.seconds, 0) / Math.max(1e-9, seconds),
+    completed,
+    errors: parts.reduce((a, p) => a + p.errors, 0),
+    firstError: parts.find((p) => p.firstError !== undefined)?.firstError,
+    seconds,
+    latenciesMs: parts.flatMap((p) => p.latenciesMs),
+  };
 }
 
 export async function run(args: readonly string[]): Promise<void> {
@@ -86,6 +147,9 @@ export async function run(args: readonly string[]): Promise<void> {
   const total = option(args, 'total', 2000);
   const size = option(args, 'students', 1000);
   const warmup = Math.min(total, option(args, 'warmup', 300));
+  // Rollcall and the floor take turns in this many rounds, so that other work on the machine (which comes and
+  // goes over minutes) weighs on both alike and the ratios stay meaningful.
+  const rounds = Math.min(total, option(args, 'rounds', 4));
 
   const db = await benchDatabase();
   const [rollcallPort, floorPort] = [await freePort(), await freePort()];
@@ -105,22 +169,22 @@ export async function run(args: readonly string[]): Promise<void> {
     const sections = (await importEverything(ctx, district, district.integrations.clever, sims)) + (await importEverything(ctx, district, district.integrations.classlink, sims));
     const clever = (await studentIds(district, district.integrations.clever, sims)).map((id): Student => ({ provider: 'clever', login: id }));
     const classlink = (await studentIds(district, district.integrations.classlink, sims)).map((id): Student => ({ provider: 'classlink', login: `${info.classlinkTenantId}:${id}` }));
+    // The storm comes hours or days after the imports, when autovacuum has long analyzed the new rows; without
+    // statistics the planner reads whole indexes (e.g. every active enrollment for one student's class list).
+    await sql`analyze`.execute(ctx.database.db);
     await ctx.close();
     // Alternate providers so both flows share the storm evenly.
     const students = clever.flatMap((s, i) => (classlink[i] ? [s, classlink[i]] : [s]));
     note(`\nsign-in storm on ${db.label}: ${students.length / 2} students per provider, ${sections} imported sections (set-up ${num((performance.now() - setup) / 1000, 1)} s); ${total} sign-ins, ${concurrency} at a time, after ${warmup} warm-up sign-ins`);
 
-    // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server under test there (open it in Chrome DevTools).
+    // BENCH_PROFILE=<dir> writes V8 CPU profiles of the server under test and of the floor there (open them in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    // Give the seeding connections' statistics time to reach the stats views (flushed as backends exit).
+    if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
+    const stats0 = await databaseStats(db.env.DATABASE_URL);
     server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
-    await storm(rollcallUrl, server, students, warmup, concurrency, 0);
-    const rollcall = await storm(rollcallUrl, server, students, total, concurrency, warmup, db.env.DATABASE_URL);
-    const rollcallRss = server.peakRssMb();
-    await server.stop();
-    server = undefined;
-
     floor = await startServer(
-      ['--import', 'tsx', 'bench/support/floor-server.ts'],
+      [...profile, '--import', 'tsx', 'bench/support/floor-server.ts'],
       {
         PORT: String(floorPort),
         PUBLIC_URL: floorUrl,
@@ -133,27 +197,45 @@ export async function run(args: readonly string[]): Promise<void> {
       },
       `${floorUrl}/healthz`,
     );
+    await storm(rollcallUrl, server, students, warmup, concurrency, 0);
     await storm(floorUrl, floor, students, warmup, concurrency, 0);
-    const base = await storm(floorUrl, floor, students, total, concurrency, warmup);
+    const rollcallParts: StormResult[] = [];
+    const floorParts: StormResult[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const from = Math.floor((total * round) / rounds);
+      const n = Math.floor((total * (round + 1)) / rounds) - from;
+      // Same students, same client code, same simulators: only the server differs.
+      rollcallParts.push(await storm(rollcallUrl, server, students, n, concurrency, warmup + from, db.env.DATABASE_URL));
+      floorParts.push(await storm(floorUrl, floor, students, n, concurrency, warmup + from));
+    }
+    const rollcall = combine(rollcallParts);
+    const base = combine(floorParts);
+    const rollcallRss = server.peakRssMb();
     const floorRss = floor.peakRssMb();
+    await server.stop();
+    server = undefined;
     await floor.stop();
     floor = undefined;
+    if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
+    const dbStats = describeDbStats(stats0, await databaseStats(db.env.DATABASE_URL), warmup + total);
 
     const r = summarize(rollcall.latenciesMs);
     const f = summarize(base.latenciesMs);
     const rRate = rollcall.completed / rollcall.seconds;
     const fRate = base.completed / base.seconds;
     printTable(
-      `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins (Clever and ClassLink alternating)`,
-      ['', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/sign-in', 'PostgreSQL CPU ms/sign-in', 'machine busy', 'peak RSS MB'],
+      `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins each (Clever and ClassLink alternating; Rollcall and floor in ${rounds} alternating rounds)`,
+      ['', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/sign-in', 'PostgreSQL CPU ms/sign-in', 'bench CPU ms/sign-in', 'machine busy', 'peak RSS MB'],
       [
-        ['Rollcall', num(rRate), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), String(rollcall.errors), num(rollcall.serverCpuMs, 1), num(rollcall.dbCpuMs, 1), `${num(rollcall.machineBusy)} %`, num(rollcallRss)],
-        ['floor (minimal Fastify, same round trips)', num(fRate), ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max), String(base.errors), num(base.serverCpuMs, 1), num(base.dbCpuMs, 1), `${num(base.machineBusy)} %`, num(floorRss)],
-        ['Rollcall ÷ floor', ratio(fRate, rRate), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, base.serverCpuMs), '', '', ''],
+        ['Rollcall', num(rRate), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), String(rollcall.errors), num(rollcall.serverCpuMs, 1), num(rollcall.dbCpuMs, 1), num(rollcall.benchCpuMs, 1), `${num(rollcall.machineBusy)} %`, num(rollcallRss)],
+        ['floor (minimal Fastify, same round trips)', num(fRate), ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max), String(base.errors), num(base.serverCpuMs, 1), num(base.dbCpuMs, 1), num(base.benchCpuMs, 1), `${num(base.machineBusy)} %`, num(floorRss)],
+        ['Rollcall ÷ floor', ratio(fRate, rRate), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, base.serverCpuMs), '', ratio(rollcall.benchCpuMs, base.benchCpuMs), '', ''],
       ],
     );
     note(`targets: ≥ 500 sign-ins/s: ${verdict(rRate >= 500)} (${num(rRate)}); p99 ≤ 250 ms: ${verdict(r.p99 <= 250)} (${ms(r.p99)}); within 2× of the floor: ${verdict(fRate / rRate <= 2 && r.p99 / f.p99 <= 2)} (throughput ${ratio(fRate, rRate)} slower, p99 ${ratio(r.p99, f.p99)})`);
     note('(throughput ratio = floor ÷ Rollcall, so 1.00× means as fast as the floor; latency ratios = Rollcall ÷ floor)');
+    if (dbStats !== undefined) note(`database activity per Rollcall sign-in (warm-up included; transactions, rows, table scans): ${dbStats}`);
+    note('(bench CPU = this process: the virtual browsers and the provider simulators, which share the machine with the server under test)');
     if (rollcall.firstError) note(`first Rollcall error: ${rollcall.firstError}`);
     if (base.firstError) note(`first floor error: ${base.firstError}`);
   } finally {

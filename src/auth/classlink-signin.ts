@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { ProviderProfile } from '../domain/identities/linking.service.ts';
 import { asSignInError, getJson, insecureIfHttp } from './oauth-config.ts';
@@ -11,6 +12,13 @@ interface MyInfo {
   LastName?: unknown;
   Email?: unknown;
 }
+
+/**
+ * RFC 7636 S256: BASE64URL(SHA-256(verifier)), as oidc.calculatePKCECodeChallenge
+ * computes it, but with node:crypto in the same tick instead of WebCrypto's
+ * async digest (a thread-pool hop per sign-in start).
+ */
+export const pkceChallenge = (verifier: string): string => createHash('sha256').update(verifier).digest('base64url');
 
 const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
@@ -41,7 +49,7 @@ export function createClassLinkSignIn(options: { launchpadUrl: string; apiUrl: s
         scope: 'openid profile email oneroster',
         state: secrets.state,
         nonce: secrets.nonce!,
-        code_challenge: await oidc.calculatePKCECodeChallenge(secrets.codeVerifier!),
+        code_challenge: pkceChallenge(secrets.codeVerifier!),
         code_challenge_method: 'S256',
       });
     },

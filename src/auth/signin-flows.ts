@@ -3,6 +3,7 @@ import type { Store } from '../db/store.ts';
 import type { Clock } from '../lib/clock.ts';
 import { hashToken } from '../lib/crypto.ts';
 import type { Actor, User } from '../domain/accounts/accounts.types.ts';
+import type { SessionRow } from '../domain/accounts/sessions.service.ts';
 import type { LinkingService } from '../domain/identities/linking.service.ts';
 import { AppError } from '../lib/errors.ts';
 import type { ProviderKind } from '../providers/roster-provider.ts';
@@ -77,7 +78,11 @@ export class SignInFlows {
     return { url, state: secrets.state };
   }
 
-  async callback(provider: string, callbackUrl: URL, browserState: string | undefined, actor: Actor | undefined): Promise<CallbackResult> {
+  /**
+   * With `session` (from SessionsService.issue), a sign-in stores that session
+   * for the signed-in user; the caller then only sets its cookie.
+   */
+  async callback(provider: string, callbackUrl: URL, browserState: string | undefined, actor: Actor | undefined, session?: SessionRow): Promise<CallbackResult> {
     const strategy = this.strategy(provider);
     const params = callbackUrl.searchParams;
     const state = params.get('state');
@@ -103,7 +108,7 @@ export class SignInFlows {
         await this.deps.linking.connect(actor, profile);
         return { kind: 'connected', returnTo: flow.returnTo };
       }
-      const outcome = await this.deps.linking.signIn(profile);
+      const outcome = await this.deps.linking.signIn(profile, session);
       return { kind: 'signed-in', user: outcome.user, how: outcome.how, returnTo: flow.returnTo };
     } catch (e) {
       if (e instanceof SignInError) return { kind: 'refused', reason: e.reason, message: e.message, purpose: flow.purpose };

@@ -100,6 +100,25 @@ describe(`account linking rules (${engine})`, () => {
     expect(await userCount()).toBe(before + 1); // only the integrated district's admin from the factory
   });
 
+  it('opens the given session with the sign-in, for a new and a returning user, and refuses a disabled integration opening none', async () => {
+    const { tenantKey } = await integrated();
+    const p = profile({ tenantKey, role: 'student' });
+    const issue = () => t.ctx.services.sessions.issue();
+    const first = issue();
+    const created = await t.ctx.services.linking.signIn(p, first.row);
+    expect((await t.ctx.services.sessions.resolve(first.token))?.user.id).toBe(created.user.id);
+    const second = issue();
+    const returning = await t.ctx.services.linking.signIn(p, second.row);
+    expect(returning).toMatchObject({ how: 'existing', user: { id: created.user.id } });
+    expect((await t.ctx.services.sessions.resolve(second.token))?.user.id).toBe(created.user.id);
+
+    const integration = (await t.ctx.store.integrations.findByTenant('clever', tenantKey))!;
+    await t.ctx.store.integrations.setStatus(integration.id, 'disabled', null, new Date());
+    const third = issue();
+    expect(await refusal(t.ctx.services.linking.signIn(p, third.row))).toBe('district_not_integrated');
+    expect(await t.ctx.services.sessions.resolve(third.token)).toBeUndefined();
+  });
+
   it('keeps ids apart across providers and tenants', async () => {
     const a = await integrated('clever');
     const b = await integrated('clever');

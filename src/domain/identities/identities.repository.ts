@@ -2,7 +2,9 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, UsersTable } from '../../db/schema.ts';
 import { toUser } from '../accounts/accounts.repository.ts';
 import type { User } from '../accounts/accounts.types.ts';
+import type { SessionRow } from '../accounts/sessions.service.ts';
 import type { ProviderKind } from '../../providers/roster-provider.ts';
+import type { IntegrationStatus } from '../integrations/integrations.types.ts';
 
 export interface Identity {
   readonly id: string;
@@ -47,20 +49,41 @@ export class IdentitiesRepository {
   }
 
   /**
-   * A returning sign-in: stamps the identity and its account and returns the
-   * account, in one statement (the 8:00 sign-in storm's hot path). Undefined
-   * when the identity is not known yet.
+   * A sign-in's first statement: the tenant's integration (is the district
+   * connected?) and, when it is not disabled and the identity is known, the
+   * returning user — whose identity and account are stamped in the same
+   * statement (the 8:00 sign-in storm's hot path: one round trip).
+   * `integration` is undefined when no integration serves the tenant; `user`
+   * when the integration is disabled or the identity is not known yet.
+   * With `session`, the returning user's new session is stored by the same
+   * statement (nothing is stored when there is no returning user).
    */
-  async recordSignIn(provider: ProviderKind, tenantKey: string, externalId: string, now: Date): Promise<User | undefined> {
-    const { rows } = await sql<Selectable<UsersTable>>`
-      with identity as (
+  async recordSignIn(provider: ProviderKind, tenantKey: string, externalId: string, now: Date, session?: SessionRow): Promise<{ integration: { districtId: string; status: IntegrationStatus } | undefined; user: User | undefined }> {
+    const { rows } = await sql<Partial<Selectable<UsersTable>> & { integration_district_id: string; integration_status: IntegrationStatus }>`
+      with integration as (
+        select district_id, status from integrations where provider = ${provider} and tenant_key = ${tenantKey}
+      ), identity as (
         update identities set last_sign_in_at = ${now}
         where provider = ${provider} and tenant_key = ${tenantKey} and external_id = ${externalId}
+          and exists (select 1 from integration where status <> 'disabled')
         returning user_id
-      )
-      update users u set last_sign_in_at = ${now} from identity where u.id = identity.user_id
-      returning u.*`.execute(this.db);
-    return rows[0] && toUser(rows[0]);
+      ), signed_in as (
+        update users u set last_sign_in_at = ${now} from identity where u.id = identity.user_id
+        returning u.*
+      )${
+        session
+          ? sql`, opened as (
+        insert into sessions (id, user_id, created_at, last_seen_at, expires_at)
+        select ${session.idHash}, signed_in.id, ${session.createdAt}, ${session.createdAt}, ${session.expiresAt} from signed_in
+      )`
+          : sql``
+      }
+      select integration.district_id as integration_district_id, integration.status as integration_status, signed_in.*
+      from integration left join signed_in on true`.execute(this.db);
+    const row = rows[0];
+    if (!row) return { integration: undefined, user: undefined };
+    const { integration_district_id, integration_status, ...user } = row;
+    return { integration: { districtId: integration_district_id, status: integration_status }, user: user.id ? toUser(user as Selectable<UsersTable>) : undefined };
   }
 
   /** Is this user an accepted member of a license in the district? (Linking rule for teachers.) */

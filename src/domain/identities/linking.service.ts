@@ -3,6 +3,7 @@ import { AppError } from '../../lib/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { ProviderKind } from '../../providers/roster-provider.ts';
 import type { Actor, User } from '../accounts/accounts.types.ts';
+import type { SessionRow } from '../accounts/sessions.service.ts';
 import { isValidEmail, normalizeEmail } from '../accounts/email-address.ts';
 
 /** Who the provider says signed in, after its protocol was verified. */
@@ -39,23 +40,35 @@ function refuse(reason: string, message: string): AppError {
 export class LinkingService {
   constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
-  private async integrationFor(profile: ProviderProfile) {
+  private requireIdentity(profile: ProviderProfile): void {
     if (!profile.tenantKey.trim() || !profile.externalId.trim()) {
       throw refuse('missing_identity', `${providerLabel(profile.provider)} did not say who you are in your district (no user id). Ask your district's IT to check your ${providerLabel(profile.provider)} account.`);
     }
+  }
+
+  private notIntegrated(profile: ProviderProfile): AppError {
+    return refuse('district_not_integrated', `Your district has not connected Rollcall to ${providerLabel(profile.provider)} yet. Ask your district's IT or your license administrator.`);
+  }
+
+  private async integrationFor(profile: ProviderProfile) {
+    this.requireIdentity(profile);
     const integration = await this.deps.store.integrations.findByTenant(profile.provider, profile.tenantKey);
-    if (!integration || integration.status === 'disabled') {
-      throw refuse('district_not_integrated', `Your district has not connected Rollcall to ${providerLabel(profile.provider)} yet. Ask your district's IT or your license administrator.`);
-    }
+    if (!integration || integration.status === 'disabled') throw this.notIntegrated(profile);
     return integration;
   }
 
-  async signIn(profile: ProviderProfile): Promise<SignInOutcome> {
-    const integration = await this.integrationFor(profile);
+  /**
+   * Who signed in, by the linking rules. With `session` (a new session's row,
+   * from SessionsService.issue), that session is stored for the returned user
+   * — for a returning user in the same statement that finds them.
+   */
+  async signIn(profile: ProviderProfile, session?: SessionRow): Promise<SignInOutcome> {
+    this.requireIdentity(profile);
     const { store, clock } = this.deps;
     const now = clock.now();
-    // The morning storm's path: a returning user costs one statement.
-    const returning = await store.identities.recordSignIn(profile.provider, profile.tenantKey, profile.externalId, now);
+    // The morning storm's path: checking the district's integration, stamping a returning user and opening their session cost one statement.
+    const { integration, user: returning } = await store.identities.recordSignIn(profile.provider, profile.tenantKey, profile.externalId, now, session);
+    if (!integration || integration.status === 'disabled') throw this.notIntegrated(profile);
     if (returning) return { user: returning, how: 'existing' };
 
     const name = `${profile.givenName} ${profile.familyName}`.trim().replace(/\s+/g, ' ') || 'Unnamed user';
@@ -64,7 +77,7 @@ export class LinkingService {
       .transaction(async (tx): Promise<SignInOutcome> => {
       if (profile.role === 'student') {
         const user = await tx.accounts.create({ role: 'student', name: name.slice(0, 200), email, passwordHash: null, emailVerifiedAt: null, districtId: integration.districtId });
-        return this.attach(tx, user, profile, 'created', now);
+        return this.attach(tx, user, profile, 'created', integration.districtId, now);
       }
       if (email) {
         const candidate = await tx.accounts.findLoginByEmail(email);
@@ -76,31 +89,31 @@ export class LinkingService {
           !(await tx.identities.forUser(candidate.id)).some((i) => i.provider === profile.provider && i.tenantKey === profile.tenantKey)
         ) {
           const { passwordHash: _omit, ...user } = candidate;
-          return this.attach(tx, user, profile, 'linked', now);
+          return this.attach(tx, user, profile, 'linked', integration.districtId, now);
         }
       }
       const user = await tx.accounts.create({ role: 'teacher', name: name.slice(0, 200), email, passwordHash: null, emailVerifiedAt: null, districtId: integration.districtId });
-      return this.attach(tx, user, profile, 'created', now);
+      return this.attach(tx, user, profile, 'created', integration.districtId, now);
       })
       .catch(async (error: unknown): Promise<SignInOutcome> => {
         if (!(error instanceof ConcurrentLink)) throw error;
         return { user: (await store.accounts.findById(error.userId))!, how: 'existing' };
       });
     await store.accounts.recordSignIn(outcome.user.id, now);
+    if (session) await store.sessions.create(session.idHash, outcome.user.id, session.createdAt, session.expiresAt);
     return outcome;
   }
 
-  private async attach(tx: Store, user: User, profile: ProviderProfile, how: SignInOutcome['how'], now: Date): Promise<SignInOutcome> {
+  private async attach(tx: Store, user: User, profile: ProviderProfile, how: SignInOutcome['how'], districtId: string, now: Date): Promise<SignInOutcome> {
     const identity = await tx.identities.link(user.id, profile.provider, profile.tenantKey, profile.externalId, now);
     if (identity.userId !== user.id) {
       // Another request linked this identity first (double callback): use that account,
       // and roll this transaction back so no orphan account is left behind.
       throw new ConcurrentLink(identity.userId);
     }
-    const integration = await tx.integrations.findByTenant(profile.provider, profile.tenantKey);
     await tx.audit.record({
       actorUserId: user.id,
-      districtId: integration?.districtId ?? null,
+      districtId,
       action: how === 'linked' ? 'identity.linked' : 'identity.created',
       targetType: 'user',
       targetId: user.id,

@@ -29,6 +29,17 @@ export function registerSession(app: FastifyInstance, sessions: SessionsService)
   });
 }
 
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, options: SessionCookieOptions): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    maxAge: options.ttlHours * 3600,
+  });
+  request.sessionToken = token;
+}
+
 export async function startSession(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -38,14 +49,14 @@ export async function startSession(
 ): Promise<void> {
   // A new id on every sign-in; whoever was signed in on this browser is signed out.
   const token = await sessions.start(user, request.sessionToken);
-  reply.setCookie(SESSION_COOKIE, token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: options.secure,
-    maxAge: options.ttlHours * 3600,
-  });
-  request.sessionToken = token;
+  setSessionCookie(request, reply, token, options);
+}
+
+/** Sets the cookie of a session issued with `sessions.issue()` and already stored with the sign-in. */
+export async function adoptSession(request: FastifyRequest, reply: FastifyReply, sessions: SessionsService, token: string, options: SessionCookieOptions): Promise<void> {
+  // Still a new id on every sign-in, and whoever was signed in on this browser is signed out.
+  await sessions.adopt(request.sessionToken);
+  setSessionCookie(request, reply, token, options);
 }
 
 export async function endSession(request: FastifyRequest, reply: FastifyReply, sessions: SessionsService, secure: boolean): Promise<void> {

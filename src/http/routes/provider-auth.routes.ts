@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { safeReturnTo } from '../../auth/signin-flows.ts';
 import { apiDoc } from '../openapi.ts';
 import { parse } from '../validate.ts';
-import { requireActor, startSession } from '../plugins/session.ts';
+import { adoptSession, requireActor } from '../plugins/session.ts';
 
 const FLOW_COOKIE = 'rc_oauth';
 const RESTART_COOKIE = 'rc_restart';
@@ -43,7 +43,9 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
   app.get('/auth/:provider/callback', async (request, reply) => {
     const { provider } = parse(providerParams, request.params);
     const url = new URL(request.url, ctx.config.publicUrl);
-    const result = await flows.callback(provider, url, request.cookies[FLOW_COOKIE], request.actor);
+    // Issued up front so that a sign-in stores it with the account lookup (one statement for a returning user); unused otherwise.
+    const session = ctx.services.sessions.issue();
+    const result = await flows.callback(provider, url, request.cookies[FLOW_COOKIE], request.actor, session.row);
     reply.clearCookie(FLOW_COOKIE, cookie);
 
     if (result.kind === 'restart') {
@@ -56,7 +58,8 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
       request.log.info({ provider }, 'provider-initiated sign-in: restarting with our own state');
       return redirectToAuthorize(reply, provider, { purpose: 'signin', districtId: url.searchParams.get('district_id') ?? undefined });
     }
-    reply.clearCookie(RESTART_COOKIE, cookie);
+    // Only a browser that holds it needs telling: most callbacks carry no restart cookie.
+    if (request.cookies[RESTART_COOKIE]) reply.clearCookie(RESTART_COOKIE, cookie);
     if (result.kind === 'refused') {
       request.log.warn({ provider, reason: result.reason }, 'provider sign-in refused');
       ctx.metrics.recordSignIn(provider, `refused:${result.reason}`);
@@ -66,7 +69,7 @@ export function providerAuthRoutes(app: FastifyInstance, ctx: AppContext): void 
     if (result.kind === 'connected') return reply.redirect(safeReturnTo(result.returnTo) ?? `/profile?connected=${provider}`, 302);
 
     // A provider sign-in replaces whoever was signed in on this browser (shared devices), never merges.
-    await startSession(request, reply, ctx.services.sessions, result.user, { secure, ttlHours: ctx.config.sessionTtlHours });
+    await adoptSession(request, reply, ctx.services.sessions, session.token, { secure, ttlHours: ctx.config.sessionTtlHours });
     request.log.info({ provider, userId: result.user.id, how: result.how }, 'signed in with provider');
     ctx.metrics.recordSignIn(provider, 'success');
     const home = result.user.role === 'student' ? '/student' : '/classes';
