@@ -35,6 +35,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
+    disableRequestLogging: true, // registerObservability writes one line per request instead
     bodyLimit: 256 * 1024,
     frameworkErrors: frameworkErrorHandler,
     // A hop count, never `true`: trusting every X-Forwarded-For entry lets a client choose the address rate limits key on.
