@@ -54,6 +54,9 @@ export function createJobHandlers(deps: {
     async 'rostering.import'({ runId }) {
       await deps.rostering.runImportJob(runId);
     },
+    async 'rostering.import-failed'({ runId }) {
+      await deps.rostering.endAbandonedImport(runId);
+    },
     async 'email.admin-setup'({ userId, licenseId }) {
       const license = await deps.store.licenses.findById(licenseId);
       const issued = await deps.accounts.issueEmailToken(userId, 'reset_password', ADMIN_SETUP_TTL_HOURS);

@@ -8,6 +8,8 @@ export interface JobPayloads {
   'email.invitation': { memberId: string };
   'email.admin-setup': { userId: string; licenseId: string };
   'rostering.import': { runId: string };
+  /** Dead letter of 'rostering.import': its last attempt failed or its worker died. */
+  'rostering.import-failed': { runId: string };
   'sync.integration': { integrationId: string; kind: 'delta' | 'full'; trigger: 'delta' | 'full' | 'schedule' | 'sync_now'; requestedBy?: string | null };
   'sync.tick': Record<string, never>;
   'email.sync-held': { runId: string };
@@ -20,6 +22,7 @@ export const jobNames: readonly JobName[] = [
   'email.reset-password',
   'email.invitation',
   'email.admin-setup',
+  'rostering.import-failed', // before 'rostering.import', whose dead letter queue it is
   'rostering.import',
   'sync.integration',
   'sync.tick',

@@ -30,18 +30,25 @@ export interface Queue {
  * at most one waiting and one running per integration, across every worker.
  */
 function queueOptions(name: JobName) {
-  // Heartbeats: a sync whose worker died (kill -9, lost machine) is retried by another worker
-  // within seconds instead of waiting for the hour-long expiry.
-  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds() };
-  if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120 };
-  if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800 };
-  return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
+  // Every queue NOTIFYs on insert: a worker picks a background import up at once instead of at
+  // its next poll (polling stays as the fallback, e.g. behind a transaction-mode PgBouncer).
+  const notify = true;
+  // Heartbeats: a sync or large import whose worker died (kill -9, lost machine) is retried by
+  // another worker (or the restarted one) within seconds instead of waiting for the long expiry.
+  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds(), notify };
+  if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120, notify };
+  // An import whose retries are spent (its worker killed each time) lands in its dead letter queue,
+  // whose handler ends the run: it must not show 'running' forever.
+  if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800, heartbeatSeconds: heartbeatSeconds(), deadLetter: 'rostering.import-failed', notify };
+  return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, notify };
 }
 
 const intEnv = (name: string, fallback: number, min: number) => Math.max(min, Number.parseInt(process.env[name] ?? '', 10) || fallback);
 /** ROLLCALL_JOB_HEARTBEAT_SECONDS (≥ 10, pg-boss's minimum) and ROLLCALL_QUEUE_SUPERVISE_SECONDS. */
 const heartbeatSeconds = () => intEnv('ROLLCALL_JOB_HEARTBEAT_SECONDS', 30, 10);
 const superviseSeconds = () => intEnv('ROLLCALL_QUEUE_SUPERVISE_SECONDS', 60, 1);
+/** pg-boss fails expired and heartbeat-lost jobs on its monitor timer (60 s by default), not the supervise one. */
+const supervision = () => ({ superviseIntervalSeconds: superviseSeconds(), monitorIntervalSeconds: superviseSeconds() });
 
 /** Several integrations sync in parallel per worker, up to this many (ROLLCALL_SYNC_CONCURRENCY). */
 const syncConcurrency = () => Math.max(1, Number.parseInt(process.env.ROLLCALL_SYNC_CONCURRENCY ?? '2', 10) || 2);
@@ -50,14 +57,19 @@ export async function startQueue(database: Database, options: { supervise?: bool
   const supervise = options.supervise ?? true;
   const boss =
     database.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', supervise, schedule: supervise, superviseIntervalSeconds: superviseSeconds() })
-      : new PgBoss({ connectionString: database.url!, max: 4, supervise, schedule: supervise, superviseIntervalSeconds: superviseSeconds() });
+      ? new PgBoss({ db: fromPglite(database.pglite!), backend: 'pglite', useListenNotify: true, supervise, schedule: supervise, ...supervision() })
+      : new PgBoss({ connectionString: database.url!, max: 4, useListenNotify: true, supervise, schedule: supervise, ...supervision() });
   boss.on('error', () => {
     // Surfaced through the worker's own logging; without a listener pg-boss would throw.
   });
   await boss.start();
   for (const name of jobNames) {
-    await boss.createQueue(name, queueOptions(name));
+    const options = queueOptions(name);
+    await boss.createQueue(name, options);
+    // createQueue leaves an existing queue as it was: bring a database created by an older
+    // release up to today's options (policy and heartbeat cannot change after creation).
+    const { policy: _policy, heartbeatSeconds: _heartbeat, ...updatable } = options as typeof options & { heartbeatSeconds?: number };
+    await boss.updateQueue(name, updatable);
   }
 
   const run = async <N extends JobName>(handlers: JobHandlers, logger: Logger, name: N, job: { id: string; data: unknown; retryCount?: number }) => {

@@ -216,6 +216,14 @@ export class RosteringService {
     }
   }
 
+  /** The import's job gave up (dead letter): a run still queued or running is marked failed. */
+  async endAbandonedImport(runId: string): Promise<void> {
+    const run = await this.deps.store.syncRuns.findById(runId);
+    if (!run || (run.status !== 'queued' && run.status !== 'running')) return;
+    const error = 'The import was interrupted. The classes it finished are imported; import the others again.';
+    await this.deps.store.syncRuns.finish(runId, { status: 'failed', counts: {}, error }, this.deps.clock.now());
+  }
+
   private async importChosen(actor: Actor, chosen: { access: RosteringAccess; provider: RosterProvider; section: CanonicalSection }[], runId: string | null): Promise<ImportedClass[]> {
     // Every roster is fetched before the first write: a provider failure imports nothing.
     const rosters = await mapLimit(chosen, 4, (c) => this.call(() => c.provider.studentsOfSection(c.section.externalId)));
