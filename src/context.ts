@@ -205,7 +205,7 @@ export async function createContext(config: Config, options: ContextOptions): Pr
       invitations,
       operator: new OperatorService({ store, clock }),
     };
-    const jobHandlers = instrumentJobHandlers(createJobHandlers({ accounts, invitations, rostering, sync, store, mailer, publicUrl: config.publicUrl }), { metrics, store });
+    const jobHandlers = instrumentJobHandlers(createJobHandlers({ accounts, invitations, rostering, sync, store, mailer, clock, logger, publicUrl: config.publicUrl }), { metrics, store });
     return {
       config,
       logger,

@@ -6,6 +6,9 @@ import type { Store } from '../db/store.ts';
 import type { Mailer } from '../email/mail.types.ts';
 import { adminSetupEmail, invitationEmail, resetPasswordEmail, syncHeldEmail, verifyEmail } from '../email/templates.ts';
 import type { JobHandlers } from './queue.ts';
+import { purgeExpired } from '../domain/maintenance/purge.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const ADMIN_SETUP_TTL_HOURS = 24 * 7;
 
@@ -16,6 +19,8 @@ export function createJobHandlers(deps: {
   sync: SyncService;
   store: Store;
   mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
   publicUrl: string;
 }): JobHandlers {
   const link = (path: string, token: string) => `${deps.publicUrl}${path}${encodeURIComponent(token)}`;
@@ -40,6 +45,9 @@ export function createJobHandlers(deps: {
     },
     async 'sync.tick'() {
       await deps.sync.tick();
+    },
+    async 'maintenance.purge'() {
+      deps.logger.info({ purged: await purgeExpired(deps.store, deps.clock.now()) }, 'expired sessions, sign-in flows and email links purged');
     },
     async 'email.sync-held'({ runId }) {
       const run = await deps.store.syncRuns.findById(runId);

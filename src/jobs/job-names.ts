@@ -13,6 +13,7 @@ export interface JobPayloads {
   'sync.integration': { integrationId: string; kind: 'delta' | 'full'; trigger: 'delta' | 'full' | 'schedule' | 'sync_now'; requestedBy?: string | null };
   'sync.tick': Record<string, never>;
   'email.sync-held': { runId: string };
+  'maintenance.purge': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -27,4 +28,5 @@ export const jobNames: readonly JobName[] = [
   'sync.integration',
   'sync.tick',
   'email.sync-held',
+  'maintenance.purge',
 ];

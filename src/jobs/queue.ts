@@ -36,7 +36,7 @@ function queueOptions(name: JobName) {
   // Heartbeats: a sync or large import whose worker died (kill -9, lost machine) is retried by
   // another worker (or the restarted one) within seconds instead of waiting for the long expiry.
   if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds(), notify };
-  if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120, notify };
+  if (name === 'sync.tick' || name === 'maintenance.purge') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 600, notify };
   // An import whose retries are spent (its worker killed each time) lands in its dead letter queue,
   // whose handler ends the run: it must not show 'running' forever.
   if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800, heartbeatSeconds: heartbeatSeconds(), deadLetter: 'rostering.import-failed', notify };
@@ -102,6 +102,8 @@ export async function startQueue(database: Database, options: { supervise?: bool
       }
       // Every minute a tick queues the delta and nightly syncs that are due (cron is evaluated by pg-boss once across workers).
       if (supervise) await boss.schedule('sync.tick', '* * * * *', {});
+      // Nightly, outside school hours in every US time zone.
+      if (supervise) await boss.schedule('maintenance.purge', '17 9 * * *', {});
     },
     async drain(handlers, logger) {
       let ran = 0;

@@ -142,6 +142,15 @@ export class AccountsRepository {
 export class EmailTokensRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /**
+   * Housekeeping: tokens that expired before `before`. Kept a while past expiry so a late click
+   * still hears "this link has expired" or "was already used" rather than "not a valid link".
+   */
+  async deleteExpiredBefore(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('email_tokens').where('expires_at', '<=', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async create(input: { tokenHash: string; userId: string; purpose: EmailTokenPurpose; expiresAt: Date }): Promise<void> {
     await this.db
       .insertInto('email_tokens')

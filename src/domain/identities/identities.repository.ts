@@ -126,7 +126,9 @@ export class AuthFlowsRepository {
     return { provider: row.provider, purpose: row.purpose, codeVerifier: row.code_verifier, nonce: row.nonce, userId: row.user_id, returnTo: row.return_to };
   }
 
-  async deleteExpired(now: Date): Promise<void> {
-    await this.db.deleteFrom('auth_flows').where('expires_at', '<=', now).execute();
+  /** Housekeeping: flows abandoned at the provider's login page (never called back). */
+  async deleteExpired(now: Date): Promise<number> {
+    const result = await this.db.deleteFrom('auth_flows').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }
