@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser } from './support/browser.ts';
+import { browserAvailable, dumpPagesOnFailure, launchBrowser } from './support/browser.ts';
 import { startServer } from './support/server.ts';
 import { PASSWORD, makeDistrict } from '../test/support/factories.ts';
 
@@ -9,6 +9,7 @@ const suite = browserAvailable ? describe : describe.skip;
 suite('sign-up, invitation, acceptance, sign-in and Log Out in Chromium', () => {
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
+  beforeEach((context) => dumpPagesOnFailure(context, () => browser));
 
   beforeAll(async () => {
     server = await startServer();

@@ -10,11 +10,7 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
   let world: Awaited<ReturnType<typeof startWorld>>;
   let browser: Browser;
   let licenseId: string;
-  const pages: Page[] = [];
-  beforeEach((context) => {
-    pages.length = 0;
-    dumpPagesOnFailure(context, pages);
-  });
+  beforeEach((context) => dumpPagesOnFailure(context, () => browser));
 
   beforeAll(async () => {
     world = await startWorld();
@@ -33,7 +29,6 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
   /** A teacher signs in with the provider from our page; the license admin already added and they accepted. */
   async function teacherSignsIn(person: SimUserInfo, provider: 'clever' | 'classlink'): Promise<Page> {
     const page = await (await browser.newContext()).newPage();
-    pages.push(page);
     await page.goto(`${world.url}/signin`);
     await page.getByRole('link', { name: provider === 'clever' ? 'Log in with Clever' : 'Log in with ClassLink' }).click();
     const id = provider === 'clever' ? person.cleverId : String(person.classlinkUserId);
@@ -106,7 +101,6 @@ suite('My Classes → Add Classes → Add from Rostering Service → check → +
       // The simulated login page lists the district's first people: take the first enrolled one in that order.
       const student = maple.students.find((s) => enrolled.has(provider === 'clever' ? s.cleverId : s.oneRosterSourcedId))!;
       const kid = await (await browser.newContext()).newPage();
-      pages.push(kid);
       await kid.goto(`${world.url}/signin`);
       await kid.getByRole('link', { name: provider === 'clever' ? 'Log in with Clever' : 'Log in with ClassLink' }).click();
       await kid.locator(`button[data-user="${provider === 'clever' ? student.cleverId : student.classlinkUserId}"]`).first().click();

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { User } from '../src/domain/accounts/accounts.types.ts';
-import { browserAvailable, launchBrowser } from './support/browser.ts';
+import { browserAvailable, dumpPagesOnFailure, launchBrowser } from './support/browser.ts';
 import { startWorld } from './support/world.ts';
 import { PASSWORD, makeUser } from '../test/support/factories.ts';
 
@@ -16,6 +16,7 @@ const suite = browserAvailable ? describe : describe.skip;
 suite('the rostering diagnosis and the admin consoles in Chromium', () => {
   let world: Awaited<ReturnType<typeof startWorld>>;
   let browser: Browser;
+  beforeEach((context) => dumpPagesOnFailure(context, () => browser));
   let licenseId: string;
   let admin: User;
   const cli = { kind: 'cli' } as const;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, launchBrowser } from './support/browser.ts';
+import { browserAvailable, dumpPagesOnFailure, launchBrowser } from './support/browser.ts';
 import { startWorld } from './support/world.ts';
 import { makeUser } from '../test/support/factories.ts';
 
@@ -9,6 +9,7 @@ const suite = browserAvailable ? describe : describe.skip;
 suite('Log in with Clever and ClassLink in Chromium, from our page and from the portals', () => {
   let world: Awaited<ReturnType<typeof startWorld>>;
   let browser: Browser;
+  beforeEach((context) => dumpPagesOnFailure(context, () => browser));
 
   beforeAll(async () => {
     world = await startWorld();

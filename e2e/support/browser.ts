@@ -23,8 +23,9 @@ export function launchBrowser(): Promise<Browser> {
  * When the running test fails, print where each of its pages was and what it showed: a CI log
  * then says "the dialog offered the diagnosis link" instead of only "matcher timed out".
  */
-export function dumpPagesOnFailure(context: TestContext, pages: readonly Page[]): void {
+export function dumpPagesOnFailure(context: TestContext, browser: () => Browser | undefined): void {
   context.onTestFailed(async () => {
+    const pages: Page[] = (browser()?.contexts() ?? []).flatMap((c) => c.pages());
     for (const page of pages) {
       if (page.isClosed()) continue;
       const text = await page.locator('body').innerText({ timeout: 2_000 }).catch((e: unknown) => `(unreadable: ${String(e)})`);

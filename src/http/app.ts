@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../context.ts';
 import { registerGracefulClose } from '../observability/graceful-close.ts';
-import { registerObservability } from '../observability/http-observability.ts';
+import { CompletedRequestLog, registerObservability } from '../observability/http-observability.ts';
 import { frameworkErrorHandler, registerErrorHandler } from './plugins/errors.ts';
 import { registerSession } from './plugins/session.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -35,7 +35,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
-    disableRequestLogging: true, // registerObservability writes one line per request instead
+    logController: new CompletedRequestLog(),
     bodyLimit: 256 * 1024,
     frameworkErrors: frameworkErrorHandler,
     // A hop count, never `true`: trusting every X-Forwarded-For entry lets a client choose the address rate limits key on.

@@ -1,7 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 import { localOrToken } from '../http/plugins/local-only.ts';
 import type { Metrics } from './metrics.ts';
+
+/**
+ * One log line per request, at its end ("request completed", with the request, status and
+ * time): Fastify's "incoming request" line doubled the logging, which the sign-in storm
+ * profile put at 6–7 % of the web process's CPU.
+ */
+export class CompletedRequestLog extends LogController {
+  override incomingRequest(): void {}
+}
 
 /** Requests that are not an application route (the SPA fallback, unknown API paths) share one label. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -37,9 +46,6 @@ export function registerObservability(app: FastifyInstance, metrics: Metrics, op
   app.addHook('onResponse', (request, reply, done) => {
     const route = routeLabel(request);
     metrics.observeHttp({ method: request.method, route, statusCode: reply.statusCode, seconds: reply.elapsedTime / 1000 });
-    // One line per request, at its end (Fastify's own request logging, two lines, is off): the
-    // sign-in storm showed logging at 6–7 % of the web process's CPU. Routes logged at 'warn' skip it.
-    request.log.info({ req: request, res: { statusCode: reply.statusCode }, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
     if (request.method === 'POST' && route === '/api/auth/signin') {
       metrics.recordSignIn('password', reply.statusCode === 200 ? 'success' : `refused:${refusalOf(errors.get(request))}`);
     } else if (route === '/auth/:provider/callback' && reply.statusCode >= 500) {

@@ -138,6 +138,9 @@ describe(`nothing personal or secret in the logs of a representative flow (${eng
     const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
     expect(requestLines.length).toBeGreaterThan(20);
     for (const line of requestLines) expect(line.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    // One line per request, at its end, with the status and time (the storm pays for each line).
+    expect(requestLines.filter((l) => l.msg === 'incoming request')).toEqual([]);
+    expect(requestLines[0]).toMatchObject({ res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
     // …and the sync run's lines carry its run id.
     expect(lines.some((l) => /"syncRunId":"[0-9a-f-]{36}"/.test(l))).toBe(true);
   });
