@@ -1,4 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pipeline } from 'node:stream/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,8 +52,14 @@ function pgliteTarget(): { target: DatabaseTarget; drop(): Promise<void> } {
   return { target: { kind: 'pglite', dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+// A full collection before each measured run, so a peak is the run's own memory, not garbage the
+// set-up or the previous run left behind (V8 grows its heap lazily).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+
 /** Peak RSS while `work` runs, sampled every 20 ms. */
 async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number; seconds: number }> {
+  collect();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const started = performance.now();
@@ -79,16 +90,62 @@ async function copyFloor(ctx: AppContext, rows: string[]): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-async function benchOne(engine: string, target: DatabaseTarget, students: number) {
+interface SimHandle {
+  readonly url: string;
+  readonly district: { name: string; cleverDistrictId: string; cleverDistrictToken: string };
+  change(body: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulator runs in its own process, so the peak RSS measured here is the
+ * app's (sync engine, database client; PGlite's engine when in-process), not
+ * the simulated district's.
+ */
+async function startSimProcess(students: number): Promise<SimHandle> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--sim-child', String(students)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (l) => resolve(l));
+    child.once('exit', (code) => reject(new Error(`simulator process exited (${code})`)));
+  });
+  const info = JSON.parse(line) as { url: string; name: string; cleverDistrictId: string; cleverDistrictToken: string };
+  return {
+    url: info.url,
+    district: info,
+    async change(body) {
+      const res = await fetch(`${info.url}/_control/changes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`simulator change failed: ${res.status} ${await res.text()}`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+if (process.argv[2] === '--sim-child') {
+  const students = Number(process.argv[3]);
   const sims = await startSimulators({ districts: [{ kind: 'generated', students, seed: 7, name: `Bench ${students}` }], rateLimitPerMinute: 1_000_000 });
-  const district = sims.districts[0]!;
-  const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', ROLLCALL_DEMO: 'false', CLEVER_AUTH_URL: sims.clever.url, CLEVER_API_URL: sims.clever.url, CLEVER_CLIENT_ID: 'rollcall-clever-demo', CLEVER_CLIENT_SECRET: 'clever-demo-secret' };
+  const d = sims.districts[0]!;
+  process.stdout.write(`${JSON.stringify({ url: sims.clever.url, name: d.name, cleverDistrictId: d.cleverDistrictId, cleverDistrictToken: d.cleverDistrictToken })}\n`);
+  process.once('SIGTERM', () => void sims.close().then(() => process.exit(0)));
+  // The bench went away without saying so: do not outlive it.
+  process.stdin.once('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
+async function benchOne(engine: string, target: DatabaseTarget, students: number) {
+  const sims = await startSimProcess(students);
+  const district = sims.district;
+  const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', ROLLCALL_DEMO: 'false', CLEVER_AUTH_URL: sims.url, CLEVER_API_URL: sims.url, CLEVER_CLIENT_ID: 'rollcall-clever-demo', CLEVER_CLIENT_SECRET: 'clever-demo-secret' };
   const ctx = await createContext(loadConfig(env), { logger: createLogger('silent'), supervise: false, target, masterKey: randomBytes(32), poolSize: 4 });
   try {
     const cli = { kind: 'cli' } as const;
     const d = await ctx.services.operator.createDistrict(cli, district.name);
     const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: district.cleverDistrictId });
-    const provider = createRosterProvider({ kind: 'clever', apiUrl: sims.clever.url, districtToken: district.cleverDistrictToken, pageSize: 1000, http: { requestsPerMinute: null } });
+    const provider = createRosterProvider({ kind: 'clever', apiUrl: sims.url, districtToken: district.cleverDistrictToken, pageSize: 1000, http: { requestsPerMinute: null } });
 
     // Every current section imported (as classes without students: the sync fills them).
     let sectionCount = 0;
@@ -103,12 +160,17 @@ async function benchOne(engine: string, target: DatabaseTarget, students: number
 
     // Floor 1: the same provider pages, read and discarded.
     const fetchStarted = performance.now();
-    const rows: string[] = [];
+    let rows: string[] = [];
     for await (const page of provider.allSections()) for (const s of page) for (const id of s.studentIds ?? []) rows.push(`${s.externalId}\t${id}\t`);
     for await (const page of provider.allStudents()) for (const p of page) rows.push(`${p.externalId}\t${p.givenName} ${p.familyName}\t${p.email ?? ''}`);
     const fetchSeconds = (performance.now() - fetchStarted) / 1000;
     // Floor 2: raw COPY of those rows into an empty table.
     const copySeconds = await copyFloor(ctx, rows);
+    const rowCount = rows.length;
+    rows = []; // not kept alive through the syncs: their peak RSS is the sync's
+    // What the process holds before any sync (runtime, database client; PGlite's engine when in-process).
+    collect();
+    const idleMb = process.memoryUsage().rss / 2 ** 20;
 
     const sync = (kind: 'full' | 'delta') => ctx.services.syncEngine.run(integration.id, { kind, trigger: kind });
     const first = await withPeakRss(() => sync('full'));
@@ -128,12 +190,12 @@ async function benchOne(engine: string, target: DatabaseTarget, students: number
     let changes = 0;
     for (const [i, row] of sample.entries()) {
       if (changes >= 1000) break;
-      if (i % 2 === 0) sims.changes.renameUser({ user: row.student, givenName: `Renamed${i}` });
-      else sims.changes.addStudentToSection({ section: sections[i % sections.length]!, newStudent: { givenName: `New${i}`, familyName: 'Student' } });
+      if (i % 2 === 0) await sims.change({ change: 'rename-user', user: row.student, givenName: `Renamed${i}` });
+      else await sims.change({ change: 'add-student', section: sections[i % sections.length]!, newStudent: { givenName: `New${i}`, familyName: 'Student' } });
       changes++;
     }
     const delta = await withPeakRss(() => sync('delta'));
-    return { engine, students, sectionCount, rows: rows.length, fetchSeconds, copySeconds, first, written, again, delta, changes };
+    return { engine, students, sectionCount, rows: rowCount, idleMb, fetchSeconds, copySeconds, first, written, again, delta, changes };
   } finally {
     await ctx.close();
     await sims.close();
@@ -143,10 +205,12 @@ async function benchOne(engine: string, target: DatabaseTarget, students: number
 export async function run(args: readonly string[]): Promise<void> {
   const sizesAt = args.indexOf('--sizes');
   const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [10_000, 50_000, 100_000];
+  const enginesAt = args.indexOf('--engines');
+  const only = enginesAt >= 0 ? args[enginesAt + 1]!.split(',') : ['postgres', 'pglite'];
   const engines: { name: string; make: () => Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> }[] = [
     { name: 'postgres', make: postgresTarget },
     { name: 'pglite', make: async () => pgliteTarget() },
-  ];
+  ].filter((e) => only.includes(e.name));
   const results = [];
   for (const engine of engines) {
     for (const students of sizes) {
@@ -164,10 +228,10 @@ export async function run(args: readonly string[]): Promise<void> {
   }
   printTable(
     'Full reconciliation (every section imported)',
-    ['engine', 'students', 'sections', 'full sync s', 'rows written/s', 'floor s (fetch+COPY)', 'ratio', '≤ 3×', 'peak RSS MB'],
+    ['engine', 'students', 'sections', 'full sync s', 'rows written/s', 'floor s (fetch+COPY)', 'ratio', '≤ 3×', 'RSS before MB', 'peak RSS MB'],
     results.map((r) => {
       const floor = r.fetchSeconds + r.copySeconds;
-      return [r.engine, num(r.students), num(r.sectionCount), num(r.first.seconds, 2), num(r.written / r.first.seconds), num(floor, 2), ratio(r.first.seconds, floor), verdict(r.first.seconds <= 3 * floor), num(r.first.peakMb)];
+      return [r.engine, num(r.students), num(r.sectionCount), num(r.first.seconds, 2), num(r.written / r.first.seconds), num(floor, 2), ratio(r.first.seconds, floor), verdict(r.first.seconds <= 3 * floor), num(r.idleMb), num(r.first.peakMb)];
     }),
   );
   printTable(

@@ -44,7 +44,13 @@ async function applyPage(
 ): Promise<{ removals: Pair[]; archives: string[]; reasons: string[] }> {
   const { store } = ctx.deps;
   const { integration, provider } = ctx;
-  const classes = await store.sync.importedClasses(integration.id);
+  // Only the classes this page touches: a delta's cost follows its changes, not the district.
+  const touched = new Set<string>();
+  for (const change of changes) {
+    if (change.kind === 'section') touched.add(change.section.externalId);
+    else if (change.kind === 'enrollment' && change.role === 'student') touched.add(change.sectionId);
+  }
+  const classes = await store.sync.importedClasses(integration.id, [...touched]);
   const byExternal = new Map(classes.map((c) => [c.externalId, c]));
 
   const people = new Map<string, StudentInput>();
@@ -78,7 +84,8 @@ async function applyPage(
   if (!ctx.options.dryRun) ctx.counts.updated = (ctx.counts.updated ?? 0) + (await store.sync.updateKnownStudents(integration.provider, integration.tenantKey, [...people.values()]));
 
   // Desired full rosters from sections that carry their students; single enrollment changes otherwise.
-  const affected = classes.filter((c) => sections.has(c.externalId) || enrollAdds.some((e) => e.sectionId === c.externalId) || enrollDeletes.some((e) => e.sectionId === c.externalId));
+  const enrolledIn = new Set([...enrollAdds, ...enrollDeletes].map((e) => e.sectionId));
+  const affected = classes.filter((c) => sections.has(c.externalId) || enrolledIn.has(c.externalId));
   const current = groupByClass(await store.sync.activeEnrollments(affected.map((c) => c.id)));
   const wantedExt = new Set<string>();
   for (const s of sections.values()) if (s.status === 'active' && s.studentIds) for (const id of s.studentIds) wantedExt.add(id);
@@ -117,16 +124,17 @@ async function applyPage(
   }
   if (deletedPeople.size > 0) {
     const gone = [...deletedPeople].map((id) => deletedUsers.get(id)).filter((u): u is string => !!u);
-    removes.push(...(await store.sync.activeEnrollmentsOfUsers(classes.map((c) => c.id), gone)));
+    removes.push(...(await store.sync.activeEnrollmentsOfUsersIn(integration.id, gone)));
   }
   // Per-class limits against each class's size; the district-wide share against all of the integration's enrollments.
-  const { sizes, total } = await store.sync.activeCounts(integration.id);
-  const decision = checkRemovals(dedupe(removes), sizes, total, ctx.limits);
+  const unique = dedupe(removes);
+  const { sizes, total } = unique.length > 0 ? await store.sync.activeCounts(integration.id) : { sizes: new Map<string, number>(), total: 0 };
+  const decision = checkRemovals(unique, sizes, total, ctx.limits);
 
   const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));
   const planned = sectionChanges(ctx, classes.filter((c) => sections.has(c.externalId)), sections, schoolMap, { missingMeansDeleted: false });
   for (const termId of endedTerms) for (const id of await store.sync.classesOfTerm(integration.id, termId)) planned.archives.push({ id, reason: 'The term ended' });
-  const archives = checkArchives(planned.archives, classes.length);
+  const archives = checkArchives(planned.archives, planned.archives.length > 0 ? await store.sync.countImportedClasses(integration.id) : 0);
   const teacherIds = [...new Set([...sections.values()].flatMap((s) => s.teacherIds))];
   const teachersKnown = await store.sync.knownUsers(integration.provider, integration.tenantKey, teacherIds, 'teacher');
   const teachers = [...sections.values()].filter((s) => s.status === 'active').flatMap((s) => s.teacherIds.map((t) => teachersKnown.get(t)).filter((u): u is string => !!u).map((userId) => ({ classId: byExternal.get(s.externalId)!.id, userId })));

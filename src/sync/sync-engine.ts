@@ -3,14 +3,13 @@ import type { Store } from '../db/store.ts';
 import type { SyncTrigger } from '../db/schema.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
-import { ProviderError, type CanonicalSection } from '../providers/roster-provider.ts';
+import { ProviderError } from '../providers/roster-provider.ts';
 import type { IntegrationsService } from '../domain/integrations/integrations.service.ts';
 import { explainProviderError } from '../domain/integrations/provider-errors.ts';
-import { uniqueStudents } from '../domain/rostering/roster-mapping.ts';
-import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import { runDelta } from './delta-sync.ts';
-import { applyChanges, bump, checkArchives, resolveStudents, sectionChanges, type RunContext } from './sync-steps.ts';
-import { DEFAULT_LIMITS, checkRemovals, groupByClass, planRosters, sizesOf, type SafetyLimits } from './plan.ts';
+import { fullSync } from './full-sync.ts';
+import type { RunContext } from './sync-steps.ts';
+import { DEFAULT_LIMITS, type SafetyLimits } from './plan.ts';
 import type { Pair } from './sync.repository.ts';
 
 export type SyncKind = 'delta' | 'full';
@@ -56,8 +55,6 @@ export interface SyncDeps {
   readonly observer?: SyncObserver;
 }
 
-const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
-
 /**
  * The sync engine: fetch → map → diff → apply, in short set-based
  * transactions, under a per-integration lease so one integration never syncs
@@ -83,6 +80,8 @@ export class SyncEngine {
     const kind: SyncKind = options.kind === 'delta' && (state?.delta_cursor ?? null) === null ? 'full' : options.kind;
     const runId = await store.syncRuns.create({ integrationId, classId: null, requestedBy: options.requestedBy ?? null, trigger: options.trigger, status: 'running', details: { kind, dryRun: !!options.dryRun } }, started);
     const log = logger.child({ syncRunId: runId, integrationId, kind });
+    // The lease is renewed between pages and batches, but at most every quarter of its length: one write, not one per page.
+    let renewedAt = clock.now().getTime();
     const ctx: RunContext = {
       deps: this.deps,
       integration,
@@ -93,7 +92,10 @@ export class SyncEngine {
       counts: {},
       limits: this.deps.limits ?? DEFAULT_LIMITS,
       renew: async () => {
-        await store.sync.acquireLease(integrationId, owner, clock.now(), leaseMs);
+        const now = clock.now();
+        if (now.getTime() - renewedAt < leaseMs / 4) return;
+        renewedAt = now.getTime();
+        await store.sync.acquireLease(integrationId, owner, now, leaseMs);
       },
     };
     let result: SyncResult;
@@ -132,89 +134,4 @@ export class SyncEngine {
     this.deps.observer?.runFinished({ trigger: options.trigger, kind, outcome: result.status, seconds: (clock.now().getTime() - started.getTime()) / 1000, rows });
     return result;
   }
-}
-
-async function fullSync(ctx: RunContext): Promise<{ pendingRemovals: Pair[]; pendingArchives: string[]; reasons: string[] }> {
-  const { store } = ctx.deps;
-  const { provider, integration, counts } = ctx;
-  const progress = ctx.options.onProgress ?? (() => undefined);
-  // "Now" before reading anything: changes made while we read are replayed by the next delta.
-  const cursor = provider.capabilities.changeFeed === 'none' ? null : await provider.currentCursor();
-  const classes = await store.sync.importedClasses(integration.id);
-  const byExternal = new Map(classes.map((c) => [c.externalId, c]));
-  const sections = new Map<string, CanonicalSection>();
-  let seen = 0;
-  for await (const page of provider.allSections()) {
-    seen += page.length;
-    for (const s of page) if (byExternal.has(s.externalId)) sections.set(s.externalId, s);
-    progress({ phase: 'sections', done: seen });
-    await ctx.renew();
-  }
-  bump(counts, 'fetchedSections', seen);
-  const trustworthy = seen > 0 || classes.length === 0;
-  if (!trustworthy) ctx.warnings.push('The provider returned no sections at all: nothing was removed or archived.');
-
-  // Desired rosters, by external student id.
-  const desiredExt = new Map<string, Set<string>>();
-  const complete = new Set<string>();
-  const active = [...sections.values()].filter((s) => s.status === 'active');
-  if (provider.capabilities.inlineSectionStudents) {
-    for (const s of active) {
-      if (s.studentIds === null) continue; // a missing students field never empties a class
-      desiredExt.set(byExternal.get(s.externalId)!.id, new Set(s.studentIds));
-      complete.add(byExternal.get(s.externalId)!.id);
-    }
-  } else {
-    let n = 0;
-    const activeIds = new Set(active.map((s) => s.externalId));
-    for await (const page of provider.allStudentEnrollments()) {
-      for (const e of page) {
-        if (!activeIds.has(e.sectionId)) continue;
-        const classId = byExternal.get(e.sectionId)!.id;
-        (desiredExt.get(classId) ?? desiredExt.set(classId, new Set()).get(classId)!).add(e.personId);
-      }
-      n += page.length;
-      progress({ phase: 'enrollments', done: n });
-      await ctx.renew();
-    }
-    if (trustworthy) for (const s of active) complete.add(byExternal.get(s.externalId)!.id);
-  }
-
-  const needed = new Set<string>();
-  for (const ids of desiredExt.values()) for (const id of ids) needed.add(id);
-  const details = new Map<string, StudentInput>();
-  if (needed.size > 0) {
-    let n = 0;
-    for await (const page of provider.allStudents()) {
-      for (const s of uniqueStudents(page.filter((p) => needed.has(p.externalId)))) details.set(s.externalId, s);
-      n += page.length;
-      progress({ phase: 'students', done: n });
-      await ctx.renew();
-    }
-  }
-  bump(counts, 'fetchedStudents', details.size);
-  const userOf = await resolveStudents(ctx, needed, details);
-
-  const desired = new Map<string, Set<string>>();
-  for (const [classId, ids] of desiredExt) desired.set(classId, new Set([...ids].map((id) => userOf.get(id)).filter((u): u is string => u !== undefined)));
-  const current = groupByClass(await store.sync.activeEnrollments(classes.map((c) => c.id)));
-  const plan = planRosters(desired, current, complete);
-  const { sizes, total } = sizesOf(current);
-  const removals = checkRemovals(plan.removes, sizes, total, ctx.limits);
-
-  const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));
-  const planned = sectionChanges(ctx, classes, sections, schoolMap, { missingMeansDeleted: trustworthy });
-  const archives = checkArchives(planned.archives, classes.length);
-  const teacherIds = [...new Set(active.flatMap((s) => s.teacherIds))];
-  const teachersKnown = await store.sync.knownUsers(integration.provider, integration.tenantKey, teacherIds, 'teacher');
-  const teachers = active.flatMap((s) => s.teacherIds.map((t) => teachersKnown.get(t)).filter((u): u is string => !!u).map((userId) => ({ classId: byExternal.get(s.externalId)!.id, userId })));
-
-  // A run that saw no sections reconciled nothing: it keeps the old cursor, so the next delta still replays what changed meanwhile.
-  await applyChanges(
-    ctx,
-    { fields: planned.fields, adds: plan.adds, removes: removals.apply, archives: archives.apply, teachers, synced: planned.synced },
-    cursor !== null && trustworthy ? { value: cursor, kind: 'full' } : null,
-  );
-  if (cursor === null && trustworthy && !ctx.options.dryRun) await store.sync.markRun(integration.id, 'full', ctx.deps.clock.now());
-  return { pendingRemovals: removals.held, pendingArchives: archives.held, reasons: [...removals.reasons, ...(archives.reason ? [archives.reason] : [])] };
 }

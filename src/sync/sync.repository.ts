@@ -56,13 +56,16 @@ export class SyncRepository {
     await this.db.updateTable('integrations').set(kind === 'full' ? { last_full_at: now } : { last_delta_at: now }).where('id', '=', integrationId).execute();
   }
 
-  async importedClasses(integrationId: string): Promise<ImportedClass[]> {
-    const rows = await this.db
+  /** The integration's imported (unarchived) classes; only those of `externalIds` when given. */
+  async importedClasses(integrationId: string, externalIds?: readonly string[]): Promise<ImportedClass[]> {
+    if (externalIds && externalIds.length === 0) return [];
+    let query = this.db
       .selectFrom('classes')
       .select(['id', 'external_id', 'name', 'school_id', 'course_name', 'subject', 'period', 'term_name', 'term_start', 'term_end', 'term_external_id'])
       .where('integration_id', '=', integrationId)
-      .where('archived_at', 'is', null)
-      .execute();
+      .where('archived_at', 'is', null);
+    if (externalIds) query = query.where(sql<boolean>`external_id = any(${externalIds}::text[])`);
+    const rows = await query.execute();
     return rows.map((r) => ({
       id: r.id,
       externalId: r.external_id!,
@@ -76,6 +79,20 @@ export class SyncRepository {
         termExternalId: r.term_external_id,
       },
     }));
+  }
+
+  async countImportedClasses(integrationId: string): Promise<number> {
+    const row = await this.db.selectFrom('classes').select((eb) => eb.fn.countAll<number>().as('n')).where('integration_id', '=', integrationId).where('archived_at', 'is', null).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Active enrollments of these users in the integration's imported classes. */
+  async activeEnrollmentsOfUsersIn(integrationId: string, userIds: readonly string[]): Promise<Pair[]> {
+    if (userIds.length === 0) return [];
+    const result = await sql<{ class_id: string; user_id: string }>`
+      select e.class_id, e.user_id from enrollments e join classes c on c.id = e.class_id
+      where e.user_id = any(${uuids(userIds)}) and e.status = 'active' and c.integration_id = ${integrationId} and c.archived_at is null`.execute(this.db);
+    return result.rows.map((r) => ({ classId: r.class_id, userId: r.user_id }));
   }
 
   async activeEnrollments(classIds: readonly string[]): Promise<Pair[]> {
@@ -125,7 +142,8 @@ export class SyncRepository {
     if (pairs.length === 0) return { enrolled: 0, restored: 0 };
     const result = await sql<{ change: string; n: number }>`
       with input as (select distinct * from unnest(${uuids(pairs.map((p) => p.classId))}, ${uuids(pairs.map((p) => p.userId))}) as t(class_id, user_id)),
-      prev as (select e.class_id, e.user_id from enrollments e join input using (class_id, user_id)),
+      -- Looked up by student (indexed), not by joining every enrollment: a delta's cost follows its changes.
+      prev as (select e.class_id, e.user_id from enrollments e join input using (class_id, user_id) where e.user_id = any(${uuids([...new Set(pairs.map((p) => p.userId))])})),
       up as (
         insert into enrollments (class_id, user_id, status, enrolled_at)
         select class_id, user_id, 'active', ${now} from input
@@ -139,6 +157,98 @@ export class SyncRepository {
         returning change
       ) select change, count(*)::int as n from changes group by change`.execute(this.db);
     return { enrolled: result.rows.find((r) => r.change === 'joined')?.n ?? 0, restored: result.rows.find((r) => r.change === 'returned')?.n ?? 0 };
+  }
+
+  /**
+   * One batch of a full reconciliation, in one statement: enrolls the desired
+   * pairs that are not active (new ones join, removed ones return intact, each
+   * recorded), and reports without applying them the active students of
+   * `complete` classes who are not desired, with those classes' sizes, and the
+   * batch's active enrollments before the run (for the removal limits).
+   * A dry run only counts. Writes nothing when nothing changed.
+   */
+  async reconcileRosters(
+    input: { classIds: readonly string[]; pairClass: readonly string[]; pairUser: readonly string[]; complete: readonly string[] },
+    runId: string,
+    now: Date,
+    dryRun: boolean,
+  ): Promise<{ enrolled: number; restored: number; wouldEnroll: number; active: number; gone: Pair[]; sizes: Map<string, number> }> {
+    const out = { enrolled: 0, restored: 0, wouldEnroll: 0, active: 0, gone: [] as Pair[], sizes: new Map<string, number>() };
+    if (input.classIds.length === 0) return out;
+    const want = sql`want as (select distinct * from unnest(${uuids(input.pairClass)}, ${uuids(input.pairUser)}) as t(class_id, user_id))`;
+    const report = sql`gone as (select class_id, user_id from have where class_id in (select unnest(${uuids(input.complete)})) except select class_id, user_id from want)
+      select 'gone' as kind, class_id, user_id, 0 as n from gone
+      union all select 'size', class_id, null, count(*)::int from have where class_id in (select class_id from gone) group by class_id
+      union all select 'active', null, null, count(*)::int from have`;
+    const result = dryRun
+      ? await sql<{ kind: string; class_id: string | null; user_id: string | null; n: number }>`
+      with ${want},
+      have as (select class_id, user_id from enrollments where class_id = any(${uuids(input.classIds)}) and status = 'active'),
+      adds as (select class_id, user_id from want except select class_id, user_id from have),
+      ${report}
+      union all select 'add', null, null, count(*)::int from adds`.execute(this.db)
+      : await sql<{ kind: string; class_id: string | null; user_id: string | null; n: number }>`
+      with ${want},
+      cur as (select class_id, user_id, status from enrollments where class_id = any(${uuids(input.classIds)})),
+      have as (select class_id, user_id from cur where status = 'active'),
+      adds as (select class_id, user_id from want except select class_id, user_id from have),
+      up as (
+        insert into enrollments (class_id, user_id, status, enrolled_at)
+        select class_id, user_id, 'active', ${now} from adds
+        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
+          where enrollments.status = 'removed'
+        returning class_id, user_id
+      ), changes as (
+        insert into roster_changes (class_id, user_id, change, at, run_id)
+        select up.class_id, up.user_id, case when cur.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
+        from up left join cur using (class_id, user_id)
+        returning change
+      ), ${report}
+      union all select change, null, null, count(*)::int from changes group by change`.execute(this.db);
+    for (const r of result.rows) {
+      if (r.kind === 'gone') out.gone.push({ classId: r.class_id!, userId: r.user_id! });
+      else if (r.kind === 'size') out.sizes.set(r.class_id!, r.n);
+      else if (r.kind === 'active') out.active = r.n;
+      else if (r.kind === 'joined') out.enrolled = r.n;
+      else if (r.kind === 'returned') out.restored = r.n;
+      else if (r.kind === 'add') out.wouldEnroll = r.n;
+    }
+    return out;
+  }
+
+  /**
+   * Enrolls pairs of students this run just resolved (new ones join, removed
+   * ones return intact, each recorded). Looks up existing rows by student, so
+   * the cost follows the pairs, not the classes they are in.
+   */
+  async enrollPairs(pairs: { classIds: readonly string[]; userIds: readonly string[] }, runId: string, now: Date): Promise<{ enrolled: number; restored: number }> {
+    if (pairs.classIds.length === 0) return { enrolled: 0, restored: 0 };
+    const result = await sql<{ change: string; n: number }>`
+      with want as (select distinct * from unnest(${uuids(pairs.classIds)}, ${uuids(pairs.userIds)}) as t(class_id, user_id)),
+      cur as (select e.class_id, e.user_id, e.status from enrollments e where e.user_id = any(${uuids([...new Set(pairs.userIds)])})),
+      up as (
+        insert into enrollments (class_id, user_id, status, enrolled_at)
+        select class_id, user_id, 'active', ${now} from want
+        where not exists (select 1 from cur where cur.class_id = want.class_id and cur.user_id = want.user_id and cur.status = 'active')
+        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
+          where enrollments.status = 'removed'
+        returning class_id, user_id
+      ), changes as (
+        insert into roster_changes (class_id, user_id, change, at, run_id)
+        select up.class_id, up.user_id, case when cur.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
+        from up left join cur using (class_id, user_id)
+        returning change
+      ) select change, count(*)::int as n from changes group by change`.execute(this.db);
+    return { enrolled: result.rows.find((r) => r.change === 'joined')?.n ?? 0, restored: result.rows.find((r) => r.change === 'returned')?.n ?? 0 };
+  }
+
+  /** External id → user id and role for identities already in Rollcall, whatever the role. */
+  async knownIdentities(provider: ProviderKind, tenantKey: string, externalIds: readonly string[]): Promise<{ externalId: string; userId: string; role: string }[]> {
+    if (externalIds.length === 0) return [];
+    const result = await sql<{ external_id: string; user_id: string; role: string }>`
+      select i.external_id, i.user_id, u.role from identities i join users u on u.id = i.user_id
+      where i.provider = ${provider} and i.tenant_key = ${tenantKey} and i.external_id = any(${externalIds}::text[])`.execute(this.db);
+    return result.rows.map((r) => ({ externalId: r.external_id, userId: r.user_id, role: r.role }));
   }
 
   /** Soft-removes exactly these pairs (if still active); accounts and work stay. */
@@ -187,7 +297,9 @@ export class SyncRepository {
     const result = await sql<{ n: number }>`
       with up as (
         insert into class_teachers (class_id, user_id, added_at)
-        select * , ${now}::timestamptz from unnest(${uuids(pairs.map((p) => p.classId))}, ${uuids(pairs.map((p) => p.userId))})
+        select t.class_id, t.user_id, ${now}::timestamptz from unnest(${uuids(pairs.map((p) => p.classId))}, ${uuids(pairs.map((p) => p.userId))}) as t(class_id, user_id)
+        -- Teachers who already have the class are not touched (a no-change run writes nothing).
+        where not exists (select 1 from class_teachers ct where ct.class_id = t.class_id and ct.user_id = t.user_id and ct.removed_at is null)
         on conflict (class_id, user_id) do update set removed_at = null where class_teachers.removed_at is not null
         returning 1
       ) select count(*)::int as n from up`.execute(this.db);

@@ -123,6 +123,12 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
   async function eventPageChanges(records: readonly Json[], warnings: string[]): Promise<ChangeRecord[]> {
     const events = records.map(classifyEvent);
     const changes: ChangeRecord[] = [];
+    // The page's section events' terms and courses in one lookup (a few requests, or one bulk load), not one per event.
+    const refs = events.flatMap((e) => (e.type !== 'invalid' && e.type !== 'ignored' && e.kind === 'sections' ? [sectionRefs(e.object)] : []));
+    if (refs.length > 1) {
+      await terms.resolve(refs.flatMap((r) => (r.termId === null ? [] : [r.termId])));
+      await courses.resolve(refs.flatMap((r) => (r.courseId === null ? [] : [r.courseId])));
+    }
     for (const [i, event] of events.entries()) {
       if (event.type === 'invalid') {
         warnings.push(`Clever event${event.id === null ? '' : ` ${event.id}`} skipped: ${event.reason}`);
