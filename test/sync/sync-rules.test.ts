@@ -140,6 +140,34 @@ describe.each(['clever', 'classlink'] as const)(`the sync engine with %s (${engi
     expect(await Promise.all(sections.slice(0, 2).map((s) => enrollmentsOf(classIdOf.get(s.name)!)))).toEqual(before);
   });
 
+  it('a dry run reports what a full sync would do and writes nothing; the real run then does exactly that', async () => {
+    const section = sections[1]!;
+    const classId = classIdOf.get(section.name)!;
+    w.sims.changes.addStudentToSection({ district: maple().info.name, section: sectionKey(provider, section), newStudent: { givenName: 'Dry', familyName: 'Runner' } });
+    const leaverId = (await db().selectFrom('enrollments').select('user_id').where('class_id', '=', classId).where('status', '=', 'active').executeTakeFirstOrThrow()).user_id;
+    const leaverKey = (await db().selectFrom('identities').select('external_id').where('user_id', '=', leaverId).where('provider', '=', provider).executeTakeFirstOrThrow()).external_id;
+    w.sims.changes.removeStudentFromSection({ district: maple().info.name, section: sectionKey(provider, section), student: leaverKey });
+
+    const state = async () => ({
+      enrollments: (await db().selectFrom('enrollments').select(['class_id', 'user_id', 'status']).orderBy('class_id').orderBy('user_id').execute()).map((r) => `${r.class_id}:${r.user_id}:${r.status}`),
+      users: (await db().selectFrom('users').select(['id', 'name', 'grade']).orderBy('id').execute()).map((r) => `${r.id}:${r.name}:${r.grade}`),
+      identities: Number((await db().selectFrom('identities').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+      changes: Number((await db().selectFrom('roster_changes').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+      teachers: Number((await db().selectFrom('class_teachers').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+      archived: Number((await db().selectFrom('classes').select((e) => e.fn.countAll().as('n')).where('archived_at', 'is not', null).executeTakeFirstOrThrow()).n),
+    });
+    const before = await state();
+    const dry = await w.t.ctx.services.syncEngine.run(integration().id, { kind: 'full', trigger: 'full', dryRun: true });
+    expect(dry.status).toBe('succeeded');
+    expect(dry.counts).toMatchObject({ enrolled: 1, removed: 1 });
+    expect(await state()).toEqual(before);
+
+    const real = await sync('full');
+    expect(real.status).toBe('succeeded');
+    for (const key of ['enrolled', 'removed', 'restored', 'created', 'archived'] as const) expect(real.counts[key] ?? 0, key).toBe(dry.counts[key] ?? 0);
+    expect(await enrollmentsOf(classId)).toContain(`${leaverId}:removed`);
+  });
+
   it('runs one sync per integration at a time', async () => {
     const results = await Promise.all([sync('full'), sync('full')]);
     expect(results.map((r) => r.status).sort()).toEqual(['skipped', 'succeeded'].sort());
