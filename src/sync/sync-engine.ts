@@ -76,6 +76,10 @@ export class SyncEngine {
       return { ...zero, status: 'skipped', error: 'Another sync of this integration is running.' };
     }
     const started = clock.now();
+    // Holding the lease means no other sync of this integration is alive: a run still marked
+    // 'running' was cut off mid-way. Its committed batches stay; this run resumes after them.
+    const interrupted = await store.syncRuns.failInterruptedSyncs(integrationId, 'Interrupted: the process running it stopped. The next run resumed from its last committed batch.', started);
+    if (interrupted > 0) logger.warn({ integrationId, interrupted }, 'closed sync runs whose process stopped');
     const state = await store.sync.syncState(integrationId);
     const kind: SyncKind = options.kind === 'delta' && (state?.delta_cursor ?? null) === null ? 'full' : options.kind;
     const runId = await store.syncRuns.create({ integrationId, classId: null, requestedBy: options.requestedBy ?? null, trigger: options.trigger, status: 'running', details: { kind, dryRun: !!options.dryRun } }, started);

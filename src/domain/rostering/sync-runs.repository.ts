@@ -43,6 +43,22 @@ export class SyncRunsRepository {
     await this.db.updateTable('sync_runs').set({ progress_done: done, status }).where('id', '=', id).execute();
   }
 
+  /**
+   * Called by the holder of an integration's sync lease: any other integration sync still
+   * 'running' lost its process (kill -9, lost machine) and will never finish on its own.
+   */
+  async failInterruptedSyncs(integrationId: string, error: string, now: Date): Promise<number> {
+    const result = await this.db
+      .updateTable('sync_runs')
+      .set({ status: 'failed', finished_at: now, error })
+      .where('integration_id', '=', integrationId)
+      .where('class_id', 'is', null)
+      .where('trigger', '<>', 'import')
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async finish(
     id: string,
     result: { status: SyncStatus; counts: Record<string, number>; warnings?: string[]; error?: string | null; details?: Record<string, unknown>; classId?: string | null },
