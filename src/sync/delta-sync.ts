@@ -128,7 +128,7 @@ async function applyPage(
   }
   // Per-class limits against each class's size; the district-wide share against all of the integration's enrollments.
   const unique = dedupe(removes);
-  const { sizes, total } = unique.length > 0 ? await store.sync.activeCounts(integration.id) : { sizes: new Map<string, number>(), total: 0 };
+  const { sizes, total } = unique.length > 0 ? await store.sync.activeCounts(integration.id, [...new Set(unique.map((p) => p.classId))]) : { sizes: new Map<string, number>(), total: 0 };
   const decision = checkRemovals(unique, sizes, total, ctx.limits);
 
   const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));

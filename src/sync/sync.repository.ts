@@ -103,7 +103,19 @@ export class SyncRepository {
   }
 
   /** Active students per imported class of the integration, and their total (for the removal limits). */
-  async activeCounts(integrationId: string): Promise<{ sizes: Map<string, number>; total: number }> {
+  async activeCounts(integrationId: string, onlyClasses?: readonly string[]): Promise<{ sizes: Map<string, number>; total: number }> {
+    if (onlyClasses) {
+      // A delta needs the sizes of the few classes it touches and one district-wide count, not
+      // a row per class of the whole district.
+      const [sizes, total] = await Promise.all([
+        sql<{ class_id: string; n: number }>`
+          select class_id, count(*)::int as n from enrollments where class_id = any(${[...onlyClasses]}::uuid[]) and status = 'active' group by class_id`.execute(this.db),
+        sql<{ n: number }>`
+          select count(*)::int as n from enrollments e join classes c on c.id = e.class_id
+          where c.integration_id = ${integrationId} and c.archived_at is null and e.status = 'active'`.execute(this.db),
+      ]);
+      return { sizes: new Map(sizes.rows.map((r) => [r.class_id, r.n] as const)), total: total.rows[0]?.n ?? 0 };
+    }
     const result = await sql<{ class_id: string; n: number }>`
       select e.class_id, count(*)::int as n from enrollments e join classes c on c.id = e.class_id
       where c.integration_id = ${integrationId} and c.archived_at is null and e.status = 'active' group by e.class_id`.execute(this.db);
