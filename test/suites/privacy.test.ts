@@ -188,7 +188,7 @@ describe(`provider-only fields are never stored, and nothing personal is logged 
       }
     }
     const lines = t.logs.lines;
-    expect(lines.length).toBeGreaterThan(50);
+    expect(lines.length).toBeGreaterThan(25); // the scan saw the run: one line per request, plus jobs and syncs
     const findings = scanLogs(lines, { names, secrets: [...secrets, ...cleverProxy.values, ...classlinkProxy.values] });
     console.log(`log scan (${engine}): ${lines.length} log lines, ${names.length} names and ${secrets.length + cleverProxy.values.size + classlinkProxy.values.size} secrets and provider-only values looked for; ${findings.length} findings`);
     expect(findings, describeFindings(findings)).toEqual([]);
