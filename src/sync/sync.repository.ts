@@ -16,6 +16,25 @@ export interface Pair {
 
 const uuids = (values: readonly string[]) => sql`${values}::uuid[]`;
 
+/**
+ * The CTEs `up` and `changes`: enroll every (class_id, user_id) of `adds` — new
+ * ones join, removed ones return intact — and record each as 'joined' or
+ * 'returned' by whether `cur` (the pairs' existing enrollments) had a row.
+ * Both names must be CTEs defined before this fragment.
+ */
+const enrollAndRecord = (now: Date, runId: string) => sql`up as (
+        insert into enrollments (class_id, user_id, status, enrolled_at)
+        select class_id, user_id, 'active', ${now} from adds
+        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
+          where enrollments.status = 'removed'
+        returning class_id, user_id
+      ), changes as (
+        insert into roster_changes (class_id, user_id, change, at, run_id)
+        select up.class_id, up.user_id, case when cur.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
+        from up left join cur using (class_id, user_id)
+        returning change
+      )`;
+
 /** The sync engine's set-based reads and writes: one statement per batch, never one per row. */
 export class SyncRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -151,24 +170,7 @@ export class SyncRepository {
 
   /** Enrolls pairs: new ones join, removed ones return intact; records the changes. */
   async enrollMany(pairs: readonly Pair[], runId: string, now: Date): Promise<{ enrolled: number; restored: number }> {
-    if (pairs.length === 0) return { enrolled: 0, restored: 0 };
-    const result = await sql<{ change: string; n: number }>`
-      with input as (select distinct * from unnest(${uuids(pairs.map((p) => p.classId))}, ${uuids(pairs.map((p) => p.userId))}) as t(class_id, user_id)),
-      -- Looked up by student (indexed), not by joining every enrollment: a delta's cost follows its changes.
-      prev as (select e.class_id, e.user_id from enrollments e join input using (class_id, user_id) where e.user_id = any(${uuids([...new Set(pairs.map((p) => p.userId))])})),
-      up as (
-        insert into enrollments (class_id, user_id, status, enrolled_at)
-        select class_id, user_id, 'active', ${now} from input
-        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
-          where enrollments.status = 'removed'
-        returning class_id, user_id
-      ), changes as (
-        insert into roster_changes (class_id, user_id, change, at, run_id)
-        select up.class_id, up.user_id, case when prev.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
-        from up left join prev using (class_id, user_id)
-        returning change
-      ) select change, count(*)::int as n from changes group by change`.execute(this.db);
-    return { enrolled: result.rows.find((r) => r.change === 'joined')?.n ?? 0, restored: result.rows.find((r) => r.change === 'returned')?.n ?? 0 };
+    return this.enrollPairs({ classIds: pairs.map((p) => p.classId), userIds: pairs.map((p) => p.userId) }, runId, now);
   }
 
   /**
@@ -204,18 +206,7 @@ export class SyncRepository {
       cur as (select class_id, user_id, status from enrollments where class_id = any(${uuids(input.classIds)})),
       have as (select class_id, user_id from cur where status = 'active'),
       adds as (select class_id, user_id from want except select class_id, user_id from have),
-      up as (
-        insert into enrollments (class_id, user_id, status, enrolled_at)
-        select class_id, user_id, 'active', ${now} from adds
-        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
-          where enrollments.status = 'removed'
-        returning class_id, user_id
-      ), changes as (
-        insert into roster_changes (class_id, user_id, change, at, run_id)
-        select up.class_id, up.user_id, case when cur.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
-        from up left join cur using (class_id, user_id)
-        returning change
-      ), ${report}
+      ${enrollAndRecord(now, runId)}, ${report}
       union all select change, null, null, count(*)::int from changes group by change`.execute(this.db);
     for (const r of result.rows) {
       if (r.kind === 'gone') out.gone.push({ classId: r.class_id!, userId: r.user_id! });
@@ -238,19 +229,9 @@ export class SyncRepository {
     const result = await sql<{ change: string; n: number }>`
       with want as (select distinct * from unnest(${uuids(pairs.classIds)}, ${uuids(pairs.userIds)}) as t(class_id, user_id)),
       cur as (select e.class_id, e.user_id, e.status from enrollments e where e.user_id = any(${uuids([...new Set(pairs.userIds)])})),
-      up as (
-        insert into enrollments (class_id, user_id, status, enrolled_at)
-        select class_id, user_id, 'active', ${now} from want
-        where not exists (select 1 from cur where cur.class_id = want.class_id and cur.user_id = want.user_id and cur.status = 'active')
-        on conflict (class_id, user_id) do update set status = 'active', removed_at = null, removed_reason = null
-          where enrollments.status = 'removed'
-        returning class_id, user_id
-      ), changes as (
-        insert into roster_changes (class_id, user_id, change, at, run_id)
-        select up.class_id, up.user_id, case when cur.user_id is null then 'joined' else 'returned' end, ${now}, ${runId}
-        from up left join cur using (class_id, user_id)
-        returning change
-      ) select change, count(*)::int as n from changes group by change`.execute(this.db);
+      adds as (select class_id, user_id from want except select class_id, user_id from cur where status = 'active'),
+      ${enrollAndRecord(now, runId)}
+      select change, count(*)::int as n from changes group by change`.execute(this.db);
     return { enrolled: result.rows.find((r) => r.change === 'joined')?.n ?? 0, restored: result.rows.find((r) => r.change === 'returned')?.n ?? 0 };
   }
 
