@@ -32,15 +32,19 @@ export interface Queue {
 function queueOptions(name: JobName) {
   // Every queue NOTIFYs on insert: a worker picks a background import up at once instead of at
   // its next poll (polling stays as the fallback, e.g. behind a transaction-mode PgBouncer).
-  const notify = true;
+  return { ...policyOf(name), notify: true };
+}
+
+function policyOf(name: JobName) {
   // Heartbeats: a sync or large import whose worker died (kill -9, lost machine) is retried by
   // another worker (or the restarted one) within seconds instead of waiting for the long expiry.
-  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds(), notify };
-  if (name === 'sync.tick' || name === 'maintenance.purge') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 600, notify };
+  if (name === 'sync.integration') return { policy: 'stately' as const, retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 3600, heartbeatSeconds: heartbeatSeconds() };
+  if (name === 'sync.tick') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 120 };
+  if (name === 'maintenance.purge') return { policy: 'stately' as const, retryLimit: 0, expireInSeconds: 600 };
   // An import whose retries are spent (its worker killed each time) lands in its dead letter queue,
   // whose handler ends the run: it must not show 'running' forever.
-  if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800, heartbeatSeconds: heartbeatSeconds(), deadLetter: 'rostering.import-failed', notify };
-  return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300, notify };
+  if (name === 'rostering.import') return { retryLimit: 2, retryDelay: 5, retryBackoff: true, expireInSeconds: 1800, heartbeatSeconds: heartbeatSeconds(), deadLetter: 'rostering.import-failed' };
+  return { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 300 };
 }
 
 const intEnv = (name: string, fallback: number, min: number) => Math.max(min, Number.parseInt(process.env[name] ?? '', 10) || fallback);
