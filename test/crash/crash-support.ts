@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { RunningSimulators } from '../../sim/index.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import type { DatabaseTarget } from '../../src/db/database.ts';
 import type { DB } from '../../src/db/schema.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 import { repoRoot } from '../support/processes.ts';
 
 /**
@@ -10,6 +15,34 @@ import { repoRoot } from '../support/processes.ts';
  * ids (never by our uuids or timestamps) so a crashed-and-recovered database
  * can be compared with a clean run's.
  */
+
+/**
+ * What both crash tests' `rollcall` processes and in-test contexts share: the
+ * database (PostgreSQL, or the PGlite data directory every process opens in
+ * turn), one encryption key, and the Clever simulator as the provider.
+ */
+export function crashWorld(target: DatabaseTarget, dataDir: string, sims: RunningSimulators, extraEnv: Record<string, string>) {
+  const key = Buffer.alloc(32, 9).toString('base64');
+  const env: Record<string, string> = {
+    ...(target.kind === 'postgres' ? { DATABASE_URL: target.url } : { ROLLCALL_DATA_DIR: dataDir }),
+    ROLLCALL_ENCRYPTION_KEY: key,
+    ROLLCALL_DEMO: 'false',
+    CLEVER_AUTH_URL: sims.clever.url,
+    CLEVER_API_URL: sims.clever.url,
+    CLEVER_CLIENT_ID: 'rollcall-clever-demo',
+    CLEVER_CLIENT_SECRET: 'clever-demo-secret',
+    ...extraEnv,
+  };
+  /** A context on the same database, in this process (no workers): set-up and snapshots. */
+  const open = (): Promise<AppContext> =>
+    createContext(loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' }), {
+      logger: createLogger('silent'),
+      supervise: false,
+      target: target.kind === 'pglite' ? { kind: 'pglite', dataDir } : target,
+      masterKey: Buffer.from(key, 'base64'),
+    });
+  return { env, open };
+}
 
 /** A small LCG: the same seed gives the same kill points on every machine. */
 export function seeded(seed: number): () => number {

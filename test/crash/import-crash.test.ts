@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators, type SimDistrictInfo } from '../../sim/index.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import type { AppContext } from '../../src/context.ts';
 import { BACKGROUND_IMPORT } from '../../src/domain/rostering/rostering.service.ts';
-import { createLogger } from '../../src/lib/logger.ts';
 import { createRosterProvider } from '../../src/providers/index.ts';
 import { createTestDatabase, engine, testDatabaseUrl } from '../support/database.ts';
 import { PASSWORD, makeUser } from '../support/factories.ts';
 import { eventually, freePort } from '../support/processes.ts';
-import { compareSnapshots, crashPoints, reportFigure, seeded, snapshotRoster, spawnRollcall, type CrashableProcess, type RosterSnapshot } from './crash-support.ts';
+import { RedirectBrowser } from '../support/redirect-browser.ts';
+import { compareSnapshots, crashPoints, crashWorld, reportFigure, seeded, snapshotRoster, spawnRollcall, type CrashableProcess, type RosterSnapshot } from './crash-support.ts';
 
 /**
  * kill -9 the process working a teacher's large import (the background job
@@ -41,13 +40,9 @@ describe(`crash recovery of a large background import (${engine})`, () => {
   let env: Record<string, string>;
   let teacherEmail: string;
   let body: { sections: { integrationId: string; externalId: string }[] };
-  const key = Buffer.alloc(32, 7).toString('base64');
   const running: CrashableProcess[] = [];
 
-  const open = async (): Promise<AppContext> => {
-    const config = loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-    return createContext(config, { logger: createLogger('silent'), supervise: false, target: db.target.kind === 'pglite' ? { kind: 'pglite', dataDir } : db.target, masterKey: Buffer.from(key, 'base64') });
-  };
+  let open: () => Promise<AppContext>;
 
   /** PostgreSQL: `create database … template`, the whole database as it was before any import. */
   const admin = async <T>(work: (client: pg.Client, name: string) => Promise<T>): Promise<T> => {
@@ -81,19 +76,12 @@ describe(`crash recovery of a large background import (${engine})`, () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'rollcall-import-crash-'));
     templateDir = `${dataDir}-template`;
-    env = {
-      ...(db.target.kind === 'postgres' ? { DATABASE_URL: db.target.url } : { ROLLCALL_DATA_DIR: dataDir }),
-      ROLLCALL_ENCRYPTION_KEY: key,
-      ROLLCALL_DEMO: 'false',
-      CLEVER_AUTH_URL: sims.clever.url,
-      CLEVER_API_URL: sims.clever.url,
-      CLEVER_CLIENT_ID: 'rollcall-clever-demo',
-      CLEVER_CLIENT_SECRET: 'clever-demo-secret',
+    ({ env, open } = crashWorld(db.target, dataDir, sims, {
       SIGNIN_RATE_LIMIT: '1000',
       // A killed worker's import is noticed after one missed heartbeat (pg-boss's minimum) and retried.
       ROLLCALL_JOB_HEARTBEAT_SECONDS: '10',
       ROLLCALL_QUEUE_SUPERVISE_SECONDS: '1',
-    };
+    }));
     const ctx = await open();
     const cli = { kind: 'cli' } as const;
     const d = await ctx.services.operator.createDistrict(cli, district.name);
@@ -159,35 +147,23 @@ describe(`crash recovery of a large background import (${engine})`, () => {
     return p;
   };
 
-  /** The teacher in a browser: a session cookie and the CSRF token the API asks for on writes. */
+  /** The teacher in a browser: one session, used on whichever web process is up. */
   const teacher = () => {
-    let cookie = '';
-    const csrf = async (base: string) => {
-      const s = await fetch(`${base}/api/session`, { headers: { cookie } });
-      const set = s.headers.getSetCookie().map((c) => c.split(';')[0]!);
-      if (set.length > 0) cookie = [...cookie.split('; ').filter((c) => c && !set.some((n) => n.split('=')[0] === c.split('=')[0])), ...set].join('; ');
-      return ((await s.json()) as { csrfToken: string }).csrfToken;
-    };
-    const post = async (base: string, path: string, payload: unknown) => {
-      const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': await csrf(base), cookie }, body: JSON.stringify(payload) });
-      const set = r.headers.getSetCookie().map((c) => c.split(';')[0]!);
-      if (set.length > 0) cookie = [...cookie.split('; ').filter((c) => c && !set.some((n) => n.split('=')[0] === c.split('=')[0])), ...set].join('; ');
-      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
-    };
+    const browser = new RedirectBrowser(null, 'http://teacher.invalid');
     return {
       async signIn(base: string) {
-        const r = await post(base, '/api/auth/signin', { email: teacherEmail, password: PASSWORD });
+        const r = await browser.api('POST', '/api/auth/signin', { email: teacherEmail, password: PASSWORD }, base);
         expect(r.status).toBe(200);
       },
       async importAll(base: string): Promise<string> {
-        const r = await post(base, '/api/rostering/import', body);
-        expect(r.status, JSON.stringify(r.json)).toBe(202); // large: it runs as the background job
-        return r.json.runId as string;
+        const r = await browser.api('POST', '/api/rostering/import', body, base);
+        expect(r.status, JSON.stringify(r.body)).toBe(202); // large: it runs as the background job
+        return r.body.runId as string;
       },
       async status(base: string, runId: string): Promise<string> {
-        const r = await fetch(`${base}/api/rostering/imports/${runId}`, { headers: { cookie } });
+        const r = await browser.api('GET', `/api/rostering/imports/${runId}`, undefined, base);
         expect(r.status).toBe(200);
-        return ((await r.json()) as { status: string }).status;
+        return r.body.status as string;
       },
     };
   };

@@ -4,13 +4,11 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulators, type RunningSimulators, type SimDistrictInfo } from '../../sim/index.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import type { AppContext } from '../../src/context.ts';
 import { createRosterProvider } from '../../src/providers/index.ts';
 import { sectionFields } from '../../src/domain/rostering/roster-mapping.ts';
 import { createTestDatabase, engine } from '../support/database.ts';
-import { compareSnapshots, crashPoints, reportFigure, seeded, snapshotRoster, spawnRollcall } from './crash-support.ts';
+import { compareSnapshots, crashPoints, crashWorld, reportFigure, seeded, snapshotRoster, spawnRollcall } from './crash-support.ts';
 
 /**
  * kill -9 a `rollcall sync --full` process at seeded random points of a large
@@ -28,30 +26,19 @@ describe(`crash recovery of a large full sync (${engine})`, () => {
   let dataDir: string;
   let env: Record<string, string>;
   let integrationId: string;
-  const key = Buffer.alloc(32, 9).toString('base64');
 
-  const open = async (): Promise<AppContext> => {
-    const config = loadConfig({ ...env, NODE_ENV: 'test', LOG_LEVEL: 'silent' });
-    return createContext(config, { logger: createLogger('silent'), supervise: false, target: db.target.kind === 'pglite' ? { kind: 'pglite', dataDir } : db.target, masterKey: Buffer.from(key, 'base64') });
-  };
+  let open: () => Promise<AppContext>;
 
   beforeAll(async () => {
     sims = await startSimulators({ districts: [{ kind: 'generated', students: STUDENTS, seed: 42, name: 'Crash Test USD' }] });
     district = sims.districts[0]!;
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'rollcall-crash-'));
-    env = {
-      ...(db.target.kind === 'postgres' ? { DATABASE_URL: db.target.url } : { ROLLCALL_DATA_DIR: dataDir }),
-      ROLLCALL_ENCRYPTION_KEY: key,
-      ROLLCALL_DEMO: 'false',
-      CLEVER_AUTH_URL: sims.clever.url,
-      CLEVER_API_URL: sims.clever.url,
-      CLEVER_CLIENT_ID: 'rollcall-clever-demo',
-      CLEVER_CLIENT_SECRET: 'clever-demo-secret',
+    ({ env, open } = crashWorld(db.target, dataDir, sims, {
       ROLLCALL_PROVIDER_PAGE_SIZE: '100',
       // A killed run's lease must lapse quickly for the next attempt to take over.
       ROLLCALL_SYNC_LEASE_SECONDS: '2',
-    };
+    }));
     // Every section becomes an (empty) imported class: the full sync then does all the roster work.
     const ctx = await open();
     const cli = { kind: 'cli' } as const;

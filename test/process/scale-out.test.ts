@@ -103,19 +103,11 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
 
   const base = (i: number) => `http://127.0.0.1:${ports[i]}`;
 
-  async function signIn(on: number): Promise<string> {
-    const s = await fetch(`${base(on)}/api/session`);
-    const csrfCookie = s.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const { csrfToken } = (await s.json()) as { csrfToken: string };
-    const r = await fetch(`${base(on)}/api/auth/signin`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie: csrfCookie }, body: JSON.stringify({ email: operatorEmail, password: PASSWORD }) });
-    expect(r.status).toBe(200);
-    return [csrfCookie, ...r.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
-  }
-
-  async function post(on: number, cookie: string, path: string, body: unknown) {
-    const s = await fetch(`${base(on)}/api/session`, { headers: { cookie } });
-    const { csrfToken } = (await s.json()) as { csrfToken: string };
-    return fetch(`${base(on)}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, cookie }, body: JSON.stringify(body) });
+  /** The operator signed in on web process `on`; the same browser then calls either process. */
+  async function operator(on: number): Promise<RedirectBrowser> {
+    const browser = new RedirectBrowser(null, base(on));
+    expect((await browser.api('POST', '/api/auth/signin', { email: operatorEmail, password: PASSWORD })).status).toBe(200);
+    return browser;
   }
 
   const runs = async (trigger: string) =>
@@ -166,12 +158,12 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
   }, 120_000);
 
   it('shares sessions across web processes and runs every queued sync exactly once', async () => {
-    const cookie = await signIn(0);
-    const session = (await (await fetch(`${base(1)}/api/session`, { headers: { cookie } })).json()) as { user: { email: string } | null };
+    const browser = await operator(0);
+    const session = (await browser.api('GET', '/api/session', undefined, base(1))).body as { user: { email: string } | null };
     expect(session.user?.email).toBe(operatorEmail);
 
     for (const [i, id] of integrationIds.entries()) {
-      const response = await post(i % 2, cookie, `/api/integrations/${id}/sync`, { kind: 'full' });
+      const response = await browser.api('POST', `/api/integrations/${id}/sync`, { kind: 'full' }, base(i % 2));
       expect(response.status).toBe(202);
     }
     await eventually(async () => ((await runs('full')).filter((r) => r.status === 'succeeded').length === DISTRICTS ? true : undefined), 'ten full syncs', 120_000);
@@ -185,8 +177,8 @@ suite('scale-out: 2 web + 3 worker processes on one PostgreSQL', () => {
   it('finishes a killed worker’s syncs on the other workers', async () => {
     // New enrollments at the provider so the second runs have work to do.
     for (const info of sims.districts) sims.changes.addStudentToSection({ district: info.name, section: info.sections[0]!.cleverId, newStudent: { givenName: 'Late', familyName: 'Arrival' } });
-    const cookie = await signIn(1);
-    for (const [i, id] of integrationIds.entries()) expect((await post(i % 2, cookie, `/api/integrations/${id}/sync`, { kind: 'delta' })).status).toBe(202);
+    const browser = await operator(1);
+    for (const [i, id] of integrationIds.entries()) expect((await browser.api('POST', `/api/integrations/${id}/sync`, { kind: 'delta' }, base(i % 2))).status).toBe(202);
     // Kill one worker as soon as it has started a sync.
     await eventually(async () => ((await runs('sync_now')).length > 0 ? true : undefined), 'a delta to start', 60_000);
     await workers[0]!.stop('SIGKILL');
