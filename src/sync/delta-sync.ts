@@ -2,7 +2,7 @@ import type { CanonicalSection, ChangeRecord } from '../providers/roster-provide
 import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import { uniqueStudents } from '../domain/rostering/roster-mapping.ts';
 import { mapLimit } from '../lib/concurrency.ts';
-import { checkArchives, resolveStudents, applyChanges, sectionChanges, type RunContext } from './sync-steps.ts';
+import { bump, checkArchives, resolveStudents, applyChanges, sectionChanges, type RunContext } from './sync-steps.ts';
 import { checkRemovals, groupByClass } from './plan.ts';
 import type { Pair } from './sync.repository.ts';
 
@@ -116,6 +116,7 @@ async function applyPage(
     const classId = byExternal.get(e.sectionId)!.id;
     if (userId && !current.get(classId)?.has(userId)) adds.push({ classId, userId });
   }
+  await refreshReturning(ctx, adds, userOf, people, MAX_PERSON_LOOKUPS - Math.min(unknown.length, MAX_PERSON_LOOKUPS));
   const deletedUsers = await store.sync.knownUsers(integration.provider, integration.tenantKey, [...deletedPeople, ...enrollDeletes.map((e) => e.personId)], 'student');
   for (const e of enrollDeletes) {
     const userId = deletedUsers.get(e.personId);
@@ -141,6 +142,27 @@ async function applyPage(
 
   await applyChanges(ctx, { fields: planned.fields, adds: dedupe(adds), removes: decision.apply, archives: archives.apply, teachers, synced: planned.synced }, { value: cursor, kind: 'delta' });
   return { removals: decision.held, archives: archives.held, reasons: [...decision.reasons, ...(archives.reason ? [archives.reason] : [])] };
+}
+
+/**
+ * A full run refreshes only the students on a roster, so one who had left every
+ * class may have been renamed since: when they come back, their record is read
+ * again (bounded) before they rejoin, unless this run already described them.
+ */
+async function refreshReturning(ctx: RunContext, adds: readonly Pair[], userOf: ReadonlyMap<string, string>, people: ReadonlyMap<string, StudentInput>, budget: number): Promise<void> {
+  if (ctx.options.dryRun || adds.length === 0 || budget <= 0) return;
+  const { store } = ctx.deps;
+  const { integration, provider } = ctx;
+  const externalOf = new Map<string, string>();
+  for (const [externalId, userId] of userOf) if (!people.has(externalId)) externalOf.set(userId, externalId);
+  const candidates = [...new Set(adds.map((p) => p.userId).filter((u) => externalOf.has(u)))];
+  if (candidates.length === 0) return;
+  const stillEnrolled = new Set((await store.sync.activeEnrollmentsOfUsersIn(integration.id, candidates)).map((p) => p.userId));
+  const returning = candidates.filter((u) => !stillEnrolled.has(u)).map((u) => externalOf.get(u)!);
+  if (returning.length === 0) return;
+  const fetched = await mapLimit(returning.slice(0, budget), 4, (id) => provider.person(id));
+  const fresh = uniqueStudents(fetched.filter((p) => p !== null));
+  bump(ctx.counts, 'updated', await store.sync.updateKnownStudents(integration.provider, integration.tenantKey, fresh));
 }
 
 function dedupe(pairs: Pair[]): Pair[] {

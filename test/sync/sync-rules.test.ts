@@ -94,6 +94,27 @@ describe.each(['clever', 'classlink'] as const)(`the sync engine with %s (${engi
     expect(user).toMatchObject({ name: 'Renée Okafor-Smith', email: 'renee.okafor@student.maplegrove.example', grade: '9' });
   });
 
+  it('brings a student back under the name they took while they were in none of the classes', async () => {
+    // A full run refreshes only students on a roster, and it moves the cursor past the rename.
+    const classId = classIdOf.get(sections[1]!.name)!;
+    const [member] = await db().selectFrom('enrollments').innerJoin('identities', 'identities.user_id', 'enrollments.user_id').select(['identities.external_id', 'enrollments.user_id']).where('class_id', '=', classId).where('identities.provider', '=', provider).where('status', '=', 'active').orderBy('enrollments.user_id', 'desc').limit(1).execute();
+    const sectionOfClass = new Map([...classIdOf].map(([name, id]) => [id, sections.find((s) => s.name === name)!]));
+    const theirs = (await db().selectFrom('enrollments').select('class_id').where('user_id', '=', member!.user_id).where('status', '=', 'active').execute()).map((r) => r.class_id);
+    for (const id of theirs) w.sims.changes.removeStudentFromSection({ district: maple().info.name, section: sectionKey(provider, sectionOfClass.get(id)!), student: member!.external_id });
+    expect((await sync()).counts).toMatchObject({ removed: theirs.length });
+    const before = await w.t.ctx.store.accounts.findById(member!.user_id);
+
+    w.sims.changes.renameUser({ district: maple().info.name, user: member!.external_id, givenName: 'Oluwaseun', familyName: 'Bright-Ng' });
+    expect((await sync('full')).status).toBe('succeeded');
+    expect((await w.t.ctx.store.accounts.findById(member!.user_id))?.name, 'a full run leaves a former student as they left').toBe(before?.name);
+
+    w.sims.changes.addStudentToSection({ district: maple().info.name, section: sectionKey(provider, sections[1]!), student: member!.external_id });
+    const back = await sync();
+    expect(back.counts).toMatchObject({ restored: 1 });
+    expect((await w.t.ctx.store.accounts.findById(member!.user_id))?.name).toBe('Oluwaseun Bright-Ng');
+    expect(await enrollmentsOf(classId)).toContain(`${member!.user_id}:active`);
+  });
+
   it('archives the class of a deleted section, keeping its roster', async () => {
     const section = sections[2]!;
     const classId = classIdOf.get(section.name)!;
