@@ -22,3 +22,51 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () =>
     }),
   ]);
 }
+
+/**
+ * Pulls up to `depth` items of `source` ahead of the consumer, so a slow source
+ * (provider pages) and a slow consumer (database writes) overlap. A failure of
+ * the source reaches the consumer in order; `close` stops reading ahead.
+ */
+export function readAhead<T>(source: AsyncIterable<T>, depth: number): AsyncIterable<T> & { close(): void } {
+  const it = source[Symbol.asyncIterator]();
+  const buffer: Promise<IteratorResult<T>>[] = [];
+  let finished = false;
+  const fill = () => {
+    while (!finished && buffer.length < depth) {
+      // An async generator serves queued next() calls one after the other, in order.
+      const next = it.next();
+      next.then(
+        (r) => {
+          if (r.done) finished = true;
+        },
+        () => {
+          finished = true;
+        },
+      );
+      buffer.push(next);
+    }
+  };
+  return {
+    close() {
+      finished = true;
+      buffer.length = 0;
+      void Promise.resolve(it.return?.()).catch(() => undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return {
+        next: async () => {
+          fill();
+          const next = buffer.shift() ?? it.next();
+          const result = await next;
+          if (!result.done) fill();
+          return result;
+        },
+        return: async () => {
+          this.close();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -1,10 +1,11 @@
 import type { CanonicalSection } from '../providers/roster-provider.ts';
-import { uniqueStudents } from '../domain/rostering/roster-mapping.ts';
+import { studentDigest, uniqueStudents } from '../domain/rostering/roster-mapping.ts';
 import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import { bump, checkArchives, sectionChanges, type RunContext } from './sync-steps.ts';
+import { mapLimit, readAhead } from '../lib/concurrency.ts';
 import { checkRemovals, chunk } from './plan.ts';
 import { RosterBook } from './roster-book.ts';
-import type { Pair } from './sync.repository.ts';
+import { rosterSums, type Pair } from './sync.repository.ts';
 
 export interface HeldWork {
   pendingRemovals: Pair[];
@@ -79,217 +80,264 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
 
   // 2. Who Rollcall knows already: their classes are reconciled (3) while the students are fetched.
   const needed = book.needed();
-  const studentCount = book.students.length;
-  const userOf: (string | undefined)[] = new Array(studentCount);
-  /** 0 = no account yet, 1 = a student account, 2 = an account in another role (used only if described as a student); 3 = counted by a dry run. */
-  const known = new Uint8Array(studentCount);
-  const neededIds: string[] = [];
-  for (let i = 0; i < studentCount; i++) if (needed[i] === 1) neededIds.push(book.students[i]!);
-  for (const ids of chunk(neededIds, 5000)) {
-    for (const r of await store.sync.knownIdentities(integration.provider, integration.tenantKey, ids)) {
-      const i = book.indexOf(r.externalId)!;
-      if (r.role === 'student') {
-        known[i] = 1;
-        userOf[i] = r.userId;
-      } else known[i] = 2;
+  // The students' pages start arriving while Rollcall looks up whom it knows.
+  const studentPages = neededIsEmpty(needed) ? null : readAhead(provider.allStudents(), 4);
+  try {
+    const studentCount = book.students.length;
+    const userOf: (string | undefined)[] = new Array(studentCount);
+    /** 0 = no account yet, 1 = a student account, 2 = an account in another role (used only if described as a student); 3 = counted by a dry run. */
+    const known = new Uint8Array(studentCount);
+    /** 64 bits of each known student's stored-record digest: an unchanged record is not written again. */
+    const digests = new Uint32Array(studentCount * 2);
+    const neededIds: string[] = [];
+    for (let i = 0; i < studentCount; i++) if (needed[i] === 1) neededIds.push(book.students[i]!);
+    // Two lookups at a time: the run waits on them before any class or student is written.
+    const lookups = await mapLimit(chunk(neededIds, 5000), 2, (ids) => store.sync.knownIdentities(integration.provider, integration.tenantKey, ids));
+    for (const rows of lookups) {
+      for (const r of rows) {
+        const i = book.indexOf(r.externalId)!;
+        if (r.role === 'student') {
+          known[i] = 1;
+          userOf[i] = r.userId;
+          setDigest(digests, i, r.digest);
+        } else known[i] = 2;
+      }
     }
-  }
-  neededIds.length = 0;
-  // Classes with an account in another role on the roster wait until the students are read (5).
-  const postponed = new Uint8Array(classes.length);
-  for (let c = 0; c < classes.length; c++) {
-    const roster = book.rosterOf(c);
-    if (roster) for (const s of roster) if (known[s] === 2) postponed[c] = 1;
-  }
+    neededIds.length = 0;
+    lookups.length = 0;
+    // Classes with an account in another role on the roster wait until the students are read (5).
+    const postponed = new Uint8Array(classes.length);
+    for (let c = 0; c < classes.length; c++) {
+      const roster = book.rosterOf(c);
+      if (roster) for (const s of roster) if (known[s] === 2) postponed[c] = 1;
+    }
 
-  // Teachers with Rollcall accounts, looked up once: most of a district's teachers have none.
-  const teacherIds = new Set<string>();
-  for (const s of sectionOf) if (s?.status === 'active') for (const t of s.teacherIds) teacherIds.add(t);
-  const teacherOf = new Map<string, string>();
-  for (const ids of chunk([...teacherIds], 5000)) for (const [k, v] of await store.sync.knownUsers(integration.provider, integration.tenantKey, ids, 'teacher')) teacherOf.set(k, v);
-  teacherIds.clear();
+    // Teachers with Rollcall accounts, looked up once: most of a district's teachers have none.
+    const teacherIds = new Set<string>();
+    for (const s of sectionOf) if (s?.status === 'active') for (const t of s.teacherIds) teacherIds.add(t);
+    const teacherOf = new Map<string, string>();
+    for (const ids of chunk([...teacherIds], 5000)) for (const [k, v] of await store.sync.knownUsers(integration.provider, integration.tenantKey, ids, 'teacher')) teacherOf.set(k, v);
+    teacherIds.clear();
 
-  const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));
-  const sections = new Map<string, CanonicalSection>();
-  for (const [i, s] of sectionOf.entries()) if (s) sections.set(classes[i]!.externalId, s);
-  const planned = sectionChanges(ctx, classes, sections, schoolMap, { missingMeansDeleted: trustworthy });
-  sections.clear();
-  const fieldsOf = new Map(planned.fields.map((f) => [f.id, f.fields] as const));
-  const gone: Pair[] = [];
-  const sizes = new Map<string, number>();
-  let total = 0;
-  const batchSize = ctx.deps.classBatch ?? 500;
-  let batchesDone = 0;
-  let stop = false;
+    const schoolMap = new Map((await store.integrations.schoolMappings(integration.id)).map((m) => [m.externalId, m.schoolId]));
+    const sections = new Map<string, CanonicalSection>();
+    for (const [i, s] of sectionOf.entries()) if (s) sections.set(classes[i]!.externalId, s);
+    const planned = sectionChanges(ctx, classes, sections, schoolMap, { missingMeansDeleted: trustworthy });
+    sections.clear();
+    const fieldsOf = new Map(planned.fields.map((f) => [f.id, f.fields] as const));
+    const gone: Pair[] = [];
+    const sizes = new Map<string, number>();
+    let total = 0;
+    const batchSize = ctx.deps.classBatch ?? 500;
+    let batchesDone = 0;
+    let stop = false;
 
-  /** Reconciles these classes (indexes) with the students whose accounts are known now. */
-  const reconcileClasses = async (picked: readonly number[]) => {
-    const classIds: string[] = [];
-    const complete: string[] = [];
-    const pairClass: string[] = [];
-    const pairUser: string[] = [];
-    const teachers: Pair[] = [];
-    const fields: { id: string; fields: NonNullable<ReturnType<typeof fieldsOf.get>> }[] = [];
-    let standIns = 0;
-    for (const i of picked) {
-      const id = classes[i]!.id;
-      classIds.push(id);
-      const roster = book.rosterOf(i);
-      if (roster) {
-        complete.push(id);
-        for (const s of roster) {
-          const userId = userOf[s];
-          if (userId !== undefined) {
+    /** Reconciles these classes (indexes) with the students whose accounts are known now. */
+    const reconcileClasses = async (picked: readonly number[]) => {
+      const classIds: string[] = [];
+      /** The provider's roster of each class that has one, as user ids of known students. */
+      const wantOf = new Map<string, string[]>();
+      const teachers: Pair[] = [];
+      const fields: { id: string; fields: NonNullable<ReturnType<typeof fieldsOf.get>> }[] = [];
+      let standIns = 0;
+      for (const i of picked) {
+        const id = classes[i]!.id;
+        classIds.push(id);
+        const roster = book.rosterOf(i);
+        if (roster) {
+          const want: string[] = [];
+          for (const s of roster) {
+            const userId = userOf[s];
+            if (userId !== undefined) want.push(userId);
+            else if (dryRun && described[s] === 1) standIns++;
+          }
+          wantOf.set(id, want);
+        }
+        const section = sectionOf[i];
+        if (section?.status === 'active') {
+          for (const t of section.teacherIds) {
+            const userId = teacherOf.get(t);
+            if (userId !== undefined) teachers.push({ classId: id, userId });
+          }
+        }
+        const f = fieldsOf.get(id);
+        if (f) fields.push({ id, fields: f });
+      }
+      const work = async (tx: typeof store) => {
+        const now = clock.now();
+        if (!dryRun) await tx.sync.updateClassFields(fields, now);
+        // Rosters that already match (same students by count and two id sums) are not sent: a quiet night writes and ships almost nothing.
+        const have = await tx.sync.activeRosterSums(classIds);
+        const pairClass: string[] = [];
+        const pairUser: string[] = [];
+        const changed: string[] = [];
+        let unchanged = 0;
+        for (const id of classIds) {
+          const current = have.get(id) ?? { n: 0, a: 0, b: 0 };
+          const want = wantOf.get(id);
+          const wanted = want && rosterSums(new Set(want));
+          if (!wanted || (wanted.n === current.n && wanted.a === current.a && wanted.b === current.b)) {
+            unchanged += current.n;
+            continue;
+          }
+          changed.push(id);
+          for (const userId of want) {
             pairClass.push(id);
             pairUser.push(userId);
-          } else if (dryRun && described[s] === 1) standIns++;
+          }
         }
-      }
-      const section = sectionOf[i];
-      if (section?.status === 'active') {
-        for (const t of section.teacherIds) {
-          const userId = teacherOf.get(t);
-          if (userId !== undefined) teachers.push({ classId: id, userId });
-        }
-      }
-      const f = fieldsOf.get(id);
-      if (f) fields.push({ id, fields: f });
-    }
-    const work = async (tx: typeof store) => {
-      const now = clock.now();
-      if (!dryRun) await tx.sync.updateClassFields(fields, now);
-      const r = await tx.sync.reconcileRosters({ classIds, pairClass, pairUser, complete }, ctx.runId, now, dryRun);
-      return { ...r, teachers: dryRun ? 0 : await tx.sync.addTeachersMany(teachers, now) };
+        const r = await tx.sync.reconcileRosters({ classIds: changed, pairClass, pairUser, complete: changed }, ctx.runId, now, dryRun);
+        return { ...r, active: r.active + unchanged, teachers: dryRun ? 0 : await tx.sync.addTeachersMany(teachers, now) };
+      };
+      const r = dryRun ? await work(store) : await store.transaction(work);
+      bump(counts, 'enrolled', dryRun ? r.wouldEnroll : r.enrolled);
+      bump(counts, 'restored', r.restored);
+      bump(counts, 'teachersAdded', r.teachers);
+      return { r, standIns };
     };
-    const r = dryRun ? await work(store) : await store.transaction(work);
-    bump(counts, 'enrolled', dryRun ? r.wouldEnroll : r.enrolled);
-    bump(counts, 'restored', r.restored);
-    bump(counts, 'teachersAdded', r.teachers);
-    return { r, standIns };
-  };
-  const record = (r: Awaited<ReturnType<typeof reconcileClasses>>['r']) => {
-    total += r.active;
-    gone.push(...r.gone);
-    for (const [k, v] of r.sizes) sizes.set(k, v);
-  };
+    const record = (r: Awaited<ReturnType<typeof reconcileClasses>>['r']) => {
+      total += r.active;
+      gone.push(...r.gone);
+      for (const [k, v] of r.sizes) sizes.set(k, v);
+    };
 
-  // 3. Classes in batches, one transaction each: fields, joins and returns, teachers; departures collected, not applied.
-  const described = new Uint8Array(studentCount);
-  const reconcileKnown = async () => {
-    for (let from = 0; from < classes.length && !stop; from += batchSize) {
-      const picked: number[] = [];
-      for (let c = from; c < Math.min(classes.length, from + batchSize); c++) if (postponed[c] === 0) picked.push(c);
-      if (picked.length === 0) continue;
-      const { r } = await reconcileClasses(picked);
-      record(r);
-      if (!dryRun) await store.syncRuns.progress(ctx.runId, ++batchesDone, 'running');
-      progress({ phase: 'apply', done: batchesDone });
-      await ctx.renew();
-    }
-  };
-  const known3 = reconcileKnown();
-  // A failure on either side stops the other at its next step; the first failure is the run's.
-  known3.catch(() => (stop = true));
-
-  // 4. Students on a roster, page by page: created or updated; new ones join their classes once (3) is done.
-  const byStudent = book.classesByStudent();
-  let fetchedStudents = 0;
-  const studentsPhase = async () => {
-    if (neededIsEmpty(needed)) return;
-    let n = 0;
-    let writing: Promise<void> = Promise.resolve();
-    // Keyed by external id: a student listed twice is written once per statement, the later record winning.
-    let batch = new Map<string, StudentInput>();
-    const flush = (students: Map<string, StudentInput>) => writeStudents(ctx, [...students.values()], { book, userOf, known, described, postponed, byStudent, classes, after: known3 });
-    // Never leave a write running behind a run that has stopped.
-    const settle = () => writing.catch(() => undefined);
-    try {
-      for await (const page of provider.allStudents()) {
-        if (stop) return await settle();
-        const mine = uniqueStudents(
-          page.filter((p) => {
-            const i = book.indexOf(p.externalId);
-            return i !== undefined && needed[i] === 1;
-          }),
-        );
-        for (const s of mine) {
-          const i = book.indexOf(s.externalId)!;
-          if (described[i] === 0) fetchedStudents++;
-          described[i] = 1;
-        }
-        for (const s of mine) {
-          batch.delete(s.externalId);
-          batch.set(s.externalId, s);
-        }
-        n += page.length;
-        progress({ phase: 'students', done: n });
-        if (batch.size >= Math.min(ctx.deps.studentBatch ?? 5000, 2000)) {
-          // One write in flight while the next pages are fetched.
-          await writing;
-          writing = flush(batch);
-          writing.catch(() => undefined);
-          batch = new Map();
-        }
+    // 3. Classes in batches, one transaction each: fields, joins and returns, teachers; departures collected, not applied.
+    const described = new Uint8Array(studentCount);
+    const reconcileKnown = async () => {
+      for (let from = 0; from < classes.length && !stop; from += batchSize) {
+        const picked: number[] = [];
+        for (let c = from; c < Math.min(classes.length, from + batchSize); c++) if (postponed[c] === 0) picked.push(c);
+        if (picked.length === 0) continue;
+        const { r } = await reconcileClasses(picked);
+        record(r);
+        if (!dryRun) await store.syncRuns.progress(ctx.runId, ++batchesDone, 'running');
+        progress({ phase: 'apply', done: batchesDone });
         await ctx.renew();
       }
-    } catch (error) {
-      await settle();
-      throw error;
-    }
-    await writing;
-    await flush(batch);
-  };
-  const students = studentsPhase();
-  students.catch(() => (stop = true));
-  const failure = (await Promise.allSettled([known3, students])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-  bump(counts, 'fetchedStudents', fetchedStudents);
-  let missing = 0;
-  for (let i = 0; i < studentCount; i++) if (needed[i] === 1 && described[i] === 0 && known[i] !== 1) missing++;
-  if (missing > 0) ctx.warnings.push(`${missing} enrolled student record(s) were not shared by the provider and were skipped.`);
+    };
+    const known3 = reconcileKnown();
+    // A failure on either side stops the other at its next step; the first failure is the run's.
+    known3.catch(() => (stop = true));
 
-  // 5. The postponed classes, now that every described student has an account.
-  const waiting: number[] = [];
-  for (let c = 0; c < classes.length; c++) if (postponed[c] === 1) waiting.push(c);
-  for (const picked of chunk(waiting, batchSize)) {
-    const { r, standIns } = await reconcileClasses(picked);
-    record(r);
-    if (dryRun) bump(counts, 'enrolled', standIns);
-    if (!dryRun) await store.syncRuns.progress(ctx.runId, ++batchesDone, 'running');
-    await ctx.renew();
-  }
-
-  // 6. The removal limits see every departure of the run before any is applied.
-  const removals = checkRemovals(gone, sizes, total, ctx.limits);
-  const archives = checkArchives(planned.archives, classes.length);
-  const held: HeldWork = { pendingRemovals: removals.held, pendingArchives: archives.held, reasons: [...removals.reasons, ...(archives.reason ? [archives.reason] : [])] };
-  if (dryRun) {
-    bump(counts, 'removed', removals.apply.length);
-    bump(counts, 'archived', archives.apply.length);
-    return held;
-  }
-  bump(counts, 'removed', 0);
-  bump(counts, 'archived', 0);
-  const removalBatches = chunk(removals.apply, (ctx.deps.classBatch ?? 500) * 30);
-  if (removalBatches.length === 0) removalBatches.push([]);
-  // A run that saw no sections reconciled nothing: it keeps the old cursor, so the next delta still replays what changed meanwhile.
-  const saveCursor = cursor !== null && trustworthy;
-  for (const [i, batch] of removalBatches.entries()) {
-    const last = i === removalBatches.length - 1;
-    await store.transaction(async (tx) => {
-      const now = clock.now();
-      bump(counts, 'removed', await tx.sync.removeMany(batch, 'No longer in the section at the rostering service', ctx.runId, now));
-      if (!last) return;
-      for (const reason of new Set(archives.apply.map((a) => a.reason))) {
-        bump(counts, 'archived', await tx.sync.archiveMany(archives.apply.filter((a) => a.reason === reason).map((a) => a.id), reason, now));
+    // 4. Students on a roster, page by page: created or updated; new ones join their classes once (3) is done.
+    const byStudent = book.classesByStudent();
+    let fetchedStudents = 0;
+    const studentsPhase = async () => {
+      if (!studentPages) return;
+      let n = 0;
+      let writing: Promise<void> = Promise.resolve();
+      // Keyed by external id: a student listed twice is written once per statement, the later record winning.
+      let batch = new Map<string, StudentInput>();
+      const flush = (students: Map<string, StudentInput>) => writeStudents(ctx, [...students.values()], { book, userOf, known, described, postponed, byStudent, classes, after: known3 });
+      // Never leave a write running behind a run that has stopped.
+      const settle = () => writing.catch(() => undefined);
+      try {
+        for await (const page of studentPages) {
+          if (stop) return await settle();
+          const mine = uniqueStudents(
+            page.filter((p) => {
+              const i = book.indexOf(p.externalId);
+              return i !== undefined && needed[i] === 1;
+            }),
+          );
+          for (const s of mine) {
+            const i = book.indexOf(s.externalId)!;
+            if (described[i] === 0) fetchedStudents++;
+            described[i] = 1;
+          }
+          for (const s of mine) {
+            const i = book.indexOf(s.externalId)!;
+            // Unchanged since stored, or since listed earlier in this run (whose write, pending or done, stands).
+            // A student listed twice with different records gets the later one, even if it is the stored one.
+            if (known[i] === 1 && !setDigest(digests, i, studentDigest(s))) continue;
+            batch.delete(s.externalId);
+            batch.set(s.externalId, s);
+          }
+          n += page.length;
+          progress({ phase: 'students', done: n });
+          if (batch.size >= Math.min(ctx.deps.studentBatch ?? 5000, 2000)) {
+            // One write in flight while the next pages are fetched.
+            await writing;
+            writing = flush(batch);
+            writing.catch(() => undefined);
+            batch = new Map();
+          }
+          await ctx.renew();
+        }
+      } catch (error) {
+        await settle();
+        throw error;
       }
-      for (const ids of chunk(planned.synced, 10_000)) await tx.sync.markSynced(ids, now);
-      if (saveCursor) await tx.sync.saveCursor(integration.id, cursor, 'full', now);
-    });
-    await ctx.renew();
+      await writing;
+      await flush(batch);
+    };
+    const students = studentsPhase();
+    students.catch(() => (stop = true));
+    const failure = (await Promise.allSettled([known3, students])).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    bump(counts, 'fetchedStudents', fetchedStudents);
+    // Reported even when every record was unchanged and nothing was written.
+    bump(counts, 'created', 0);
+    bump(counts, 'updated', 0);
+    let missing = 0;
+    for (let i = 0; i < studentCount; i++) if (needed[i] === 1 && described[i] === 0 && known[i] !== 1) missing++;
+    if (missing > 0) ctx.warnings.push(`${missing} enrolled student record(s) were not shared by the provider and were skipped.`);
+
+    // 5. The postponed classes, now that every described student has an account.
+    const waiting: number[] = [];
+    for (let c = 0; c < classes.length; c++) if (postponed[c] === 1) waiting.push(c);
+    for (const picked of chunk(waiting, batchSize)) {
+      const { r, standIns } = await reconcileClasses(picked);
+      record(r);
+      if (dryRun) bump(counts, 'enrolled', standIns);
+      if (!dryRun) await store.syncRuns.progress(ctx.runId, ++batchesDone, 'running');
+      await ctx.renew();
+    }
+
+    // 6. The removal limits see every departure of the run before any is applied.
+    const removals = checkRemovals(gone, sizes, total, ctx.limits);
+    const archives = checkArchives(planned.archives, classes.length);
+    const held: HeldWork = { pendingRemovals: removals.held, pendingArchives: archives.held, reasons: [...removals.reasons, ...(archives.reason ? [archives.reason] : [])] };
+    if (dryRun) {
+      bump(counts, 'removed', removals.apply.length);
+      bump(counts, 'archived', archives.apply.length);
+      return held;
+    }
+    bump(counts, 'removed', 0);
+    bump(counts, 'archived', 0);
+    const removalBatches = chunk(removals.apply, (ctx.deps.classBatch ?? 500) * 30);
+    if (removalBatches.length === 0) removalBatches.push([]);
+    // A run that saw no sections reconciled nothing: it keeps the old cursor, so the next delta still replays what changed meanwhile.
+    const saveCursor = cursor !== null && trustworthy;
+    for (const [i, batch] of removalBatches.entries()) {
+      const last = i === removalBatches.length - 1;
+      await store.transaction(async (tx) => {
+        const now = clock.now();
+        bump(counts, 'removed', await tx.sync.removeMany(batch, 'No longer in the section at the rostering service', ctx.runId, now));
+        if (!last) return;
+        for (const reason of new Set(archives.apply.map((a) => a.reason))) {
+          bump(counts, 'archived', await tx.sync.archiveMany(archives.apply.filter((a) => a.reason === reason).map((a) => a.id), reason, now));
+        }
+        for (const ids of chunk(planned.synced, 10_000)) await tx.sync.markSynced(ids, now);
+        if (saveCursor) await tx.sync.saveCursor(integration.id, cursor, 'full', now);
+      });
+      await ctx.renew();
+    }
+    if (cursor === null && trustworthy) await store.sync.markRun(integration.id, 'full', clock.now());
+    return held;
+  } finally {
+    studentPages?.close();
   }
-  if (cursor === null && trustworthy) await store.sync.markRun(integration.id, 'full', clock.now());
-  return held;
+}
+
+/** Stores 64 bits of a hex digest for student `i`; false when they were already there. */
+function setDigest(digests: Uint32Array, i: number, hex: string): boolean {
+  const hi = Number.parseInt(hex.slice(0, 8), 16);
+  const lo = Number.parseInt(hex.slice(8, 16), 16);
+  if (digests[2 * i] === hi && digests[2 * i + 1] === lo) return false;
+  digests[2 * i] = hi;
+  digests[2 * i + 1] = lo;
+  return true;
 }
 
 function neededIsEmpty(needed: Uint8Array): boolean {

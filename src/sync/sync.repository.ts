@@ -35,6 +35,25 @@ const enrollAndRecord = (now: Date, runId: string) => sql`up as (
         returning change
       )`;
 
+export interface RosterSums {
+  readonly n: number;
+  readonly a: number;
+  readonly b: number;
+}
+
+/** The same sums as `activeRosterSums`, over distinct user ids (uuid text). */
+export function rosterSums(userIds: Iterable<string>): RosterSums {
+  let n = 0;
+  let a = 0;
+  let b = 0;
+  for (const id of userIds) {
+    n++;
+    a += Number.parseInt(id.slice(0, 8), 16) | 0;
+    b += Number.parseInt(id.slice(24, 32), 16) | 0;
+  }
+  return { n, a, b };
+}
+
 /** The sync engine's set-based reads and writes: one statement per batch, never one per row. */
 export class SyncRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -220,6 +239,21 @@ export class SyncRepository {
   }
 
   /**
+   * Per class with active students: how many, and two sums over 32-bit slices
+   * of their ids (see `rosterSums`): a full run compares them with the provider's
+   * roster and sends the pairs of only the classes that differ.
+   */
+  async activeRosterSums(classIds: readonly string[]): Promise<Map<string, RosterSums>> {
+    if (classIds.length === 0) return new Map();
+    const result = await sql<{ class_id: string; n: number; a: number; b: number }>`
+      select class_id, count(*)::int as n,
+             sum(('x' || left(user_id::text, 8))::bit(32)::int)::float8 as a,
+             sum(('x' || substr(user_id::text, 25, 8))::bit(32)::int)::float8 as b
+      from enrollments where class_id = any(${uuids(classIds)}) and status = 'active' group by class_id`.execute(this.db);
+    return new Map(result.rows.map((r) => [r.class_id, { n: r.n, a: Number(r.a), b: Number(r.b) }]));
+  }
+
+  /**
    * Enrolls pairs of students this run just resolved (new ones join, removed
    * ones return intact, each recorded). Looks up existing rows by student, so
    * the cost follows the pairs, not the classes they are in.
@@ -235,13 +269,19 @@ export class SyncRepository {
     return { enrolled: result.rows.find((r) => r.change === 'joined')?.n ?? 0, restored: result.rows.find((r) => r.change === 'returned')?.n ?? 0 };
   }
 
-  /** External id → user id and role for identities already in Rollcall, whatever the role. */
-  async knownIdentities(provider: ProviderKind, tenantKey: string, externalIds: readonly string[]): Promise<{ externalId: string; userId: string; role: string }[]> {
+  /**
+   * External id → user id and role for identities already in Rollcall, whatever
+   * the role, with the stored record's digest (see `studentDigest`) so a full run
+   * writes only the students whose record changed.
+   */
+  async knownIdentities(provider: ProviderKind, tenantKey: string, externalIds: readonly string[]): Promise<{ externalId: string; userId: string; role: string; digest: string }[]> {
     if (externalIds.length === 0) return [];
-    const result = await sql<{ external_id: string; user_id: string; role: string }>`
-      select i.external_id, i.user_id, u.role from identities i join users u on u.id = i.user_id
+    const result = await sql<{ external_id: string; user_id: string; role: string; digest: string }>`
+      select i.external_id, i.user_id, u.role,
+             md5(u.name || chr(31) || coalesce(u.email, chr(30)) || chr(31) || coalesce(u.grade, chr(30))) as digest
+      from identities i join users u on u.id = i.user_id
       where i.provider = ${provider} and i.tenant_key = ${tenantKey} and i.external_id = any(${externalIds}::text[])`.execute(this.db);
-    return result.rows.map((r) => ({ externalId: r.external_id, userId: r.user_id, role: r.role }));
+    return result.rows.map((r) => ({ externalId: r.external_id, userId: r.user_id, role: r.role, digest: r.digest }));
   }
 
   /** Soft-removes exactly these pairs (if still active); accounts and work stay. */

@@ -143,6 +143,16 @@ export async function snapshotRoster(db: Kysely<DB>, options: { runTriggers?: re
   const orphanIdentities = await rows<{ n: number }>(sql`
     select count(*)::int as n from identities i where not exists (select 1 from users u where u.id = i.user_id)`);
   if (orphanIdentities[0]!.n > 0) problems.push(`${orphanIdentities[0]!.n} identities without an account`);
+  // Enrollments and history have no foreign keys (migration 0005): nothing but the code keeps them pointing at something.
+  const danglingEnrollments = await rows<{ n: number }>(sql`
+    select count(*)::int as n from enrollments e
+    where not exists (select 1 from classes c where c.id = e.class_id) or not exists (select 1 from users u where u.id = e.user_id)`);
+  if (danglingEnrollments[0]!.n > 0) problems.push(`${danglingEnrollments[0]!.n} enrollments of a class or student that does not exist`);
+  const danglingChanges = await rows<{ n: number }>(sql`
+    select count(*)::int as n from roster_changes r
+    where not exists (select 1 from classes c where c.id = r.class_id) or not exists (select 1 from users u where u.id = r.user_id)
+       or (r.run_id is not null and not exists (select 1 from sync_runs s where s.id = r.run_id))`);
+  if (danglingChanges[0]!.n > 0) problems.push(`${danglingChanges[0]!.n} roster changes of a class, student or run that does not exist`);
   const emptyImports = await rows<{ n: number }>(sql`
     select count(*)::int as n from classes c where c.created_by is not null and not exists (select 1 from class_teachers t where t.class_id = c.id)`);
   if (emptyImports[0]!.n > 0) problems.push(`${emptyImports[0]!.n} imported classes without a teacher`);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationsService } from '../../src/domain/integrations/integrations.service.ts';
 import { sectionFields, toStudentInput } from '../../src/domain/rostering/roster-mapping.ts';
@@ -208,6 +209,14 @@ async function expectMirrors(fake: FakeRosterProvider, tenantKey: string, integr
   expect(await db.selectFrom('enrollments').innerJoin('classes', 'classes.id', 'enrollments.class_id').select('enrollments.user_id').where('classes.integration_id', '=', integrationId).execute()).toHaveLength(
     (await db.selectFrom('enrollments').innerJoin('classes', 'classes.id', 'enrollments.class_id').innerJoin('identities', 'identities.user_id', 'enrollments.user_id').select('enrollments.user_id').where('classes.integration_id', '=', integrationId).execute()).length,
   );
+
+  // Enrollments and history have no foreign keys (migration 0005): none may point at a student or class that does not exist.
+  const dangling = async (table: 'enrollments' | 'roster_changes') =>
+    (
+      await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} t
+        where not exists (select 1 from users u where u.id = t.user_id) or not exists (select 1 from classes c where c.id = t.class_id)`.execute(db)
+    ).rows[0]!.n;
+  expect([await dangling('enrollments'), await dangling('roster_changes')], 'enrollment and history rows that point at nothing').toEqual([0, 0]);
 
   // One account per student, stored as the provider describes them.
   const people = await db

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CanonicalPerson, CanonicalSection } from '../../providers/roster-provider.ts';
 import type { SectionFields } from '../classes/classes.types.ts';
 import type { StudentInput } from './roster.repository.ts';
@@ -19,6 +20,15 @@ export function toStudentInput(person: CanonicalPerson): StudentInput {
   const name = storable(`${person.givenName} ${person.familyName}`.trim().replace(/\s+/g, ' '), 200).trim() || 'Unnamed student';
   const email = person.email && /^[^\s@\p{Cc}\uD800-\uDFFF]+@[^\s@\p{Cc}\uD800-\uDFFF]+\.[^\s@\p{Cc}\uD800-\uDFFF]+$/u.test(person.email) ? storable(person.email.trim().toLowerCase(), 254) : null;
   return { externalId: person.externalId, name, email, grade: clip(person.grade, 20) };
+}
+
+/**
+ * A student record's fingerprint, equal to the one the sync repository computes
+ * from the stored row (md5 over the same separators; text is stored unchanged,
+ * see `storable`): a full run skips writing students whose digest is unchanged.
+ */
+export function studentDigest(s: Pick<StudentInput, 'name' | 'email' | 'grade'>): string {
+  return createHash('md5').update(`${s.name}\x1f${s.email ?? '\x1e'}\x1f${s.grade ?? '\x1e'}`).digest('hex');
 }
 
 /** Deduplicates by external id (providers may repeat a record across pages). */
