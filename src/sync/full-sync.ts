@@ -2,8 +2,9 @@ import type { CanonicalSection } from '../providers/roster-provider.ts';
 import { studentDigest, uniqueStudents } from '../domain/rostering/roster-mapping.ts';
 import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import { bump, checkArchives, sectionChanges, type RunContext } from './sync-steps.ts';
-import { mapLimit, readAhead } from '../lib/concurrency.ts';
+import { readAhead } from '../lib/concurrency.ts';
 import { checkRemovals, chunk } from './plan.ts';
+import { KnownStudents } from './known-students.ts';
 import { RosterBook } from './roster-book.ts';
 import { rosterSums, type Pair } from './sync.repository.ts';
 
@@ -41,6 +42,8 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
   const classes = await store.sync.importedClasses(integration.id);
   const classIndex = new Map(classes.map((c, i) => [c.externalId, i] as const));
   const book = new RosterBook(classes.length);
+  // Looked up page by page while the rosters are read, so the run does not wait for it afterwards.
+  const identities = new KnownStudents(book, (ids) => store.sync.knownIdentities(integration.provider, integration.tenantKey, ids));
   // The latest listing of each imported section, without its student list (the book has that).
   const sectionOf: (CanonicalSection | undefined)[] = new Array(classes.length);
   const inline = provider.capabilities.inlineSectionStudents;
@@ -56,6 +59,7 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
       // A missing students field never empties a class.
       if (inline) book.setRoster(i, s.status === 'active' ? s.studentIds : null);
     }
+    identities.catchUp();
     progress({ phase: 'sections', done: seen });
     await ctx.renew();
   }
@@ -71,6 +75,7 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
         const i = classIndex.get(e.sectionId);
         if (i !== undefined && isActive(i)) book.addPair(i, e.personId);
       }
+      identities.catchUp(2000);
       n += page.length;
       progress({ phase: 'enrollments', done: n });
       await ctx.renew();
@@ -80,31 +85,12 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
 
   // 2. Who Rollcall knows already: their classes are reconciled (3) while the students are fetched.
   const needed = book.needed();
-  // The students' pages start arriving while Rollcall looks up whom it knows.
+  // The students' pages start arriving while the last identity lookups finish.
   const studentPages = neededIsEmpty(needed) ? null : readAhead(provider.allStudents(), 4);
   try {
+    await identities.settle();
     const studentCount = book.students.length;
-    const userOf: (string | undefined)[] = new Array(studentCount);
-    /** 0 = no account yet, 1 = a student account, 2 = an account in another role (used only if described as a student); 3 = counted by a dry run. */
-    const known = new Uint8Array(studentCount);
-    /** 64 bits of each known student's stored-record digest: an unchanged record is not written again. */
-    const digests = new Uint32Array(studentCount * 2);
-    const neededIds: string[] = [];
-    for (let i = 0; i < studentCount; i++) if (needed[i] === 1) neededIds.push(book.students[i]!);
-    // Two lookups at a time: the run waits on them before any class or student is written.
-    const lookups = await mapLimit(chunk(neededIds, 5000), 2, (ids) => store.sync.knownIdentities(integration.provider, integration.tenantKey, ids));
-    for (const rows of lookups) {
-      for (const r of rows) {
-        const i = book.indexOf(r.externalId)!;
-        if (r.role === 'student') {
-          known[i] = 1;
-          userOf[i] = r.userId;
-          setDigest(digests, i, r.digest);
-        } else known[i] = 2;
-      }
-    }
-    neededIds.length = 0;
-    lookups.length = 0;
+    const { userOf, known } = identities;
     // Classes with an account in another role on the roster wait until the students are read (5).
     const postponed = new Uint8Array(classes.length);
     for (let c = 0; c < classes.length; c++) {
@@ -249,7 +235,7 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
             const i = book.indexOf(s.externalId)!;
             // Unchanged since stored, or since listed earlier in this run (whose write, pending or done, stands).
             // A student listed twice with different records gets the later one, even if it is the stored one.
-            if (known[i] === 1 && !setDigest(digests, i, studentDigest(s))) continue;
+            if (known[i] === 1 && !identities.setDigest(i, studentDigest(s))) continue;
             batch.delete(s.externalId);
             batch.set(s.externalId, s);
           }
@@ -324,20 +310,12 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
       await ctx.renew();
     }
     if (cursor === null && trustworthy) await store.sync.markRun(integration.id, 'full', clock.now());
+    // A district's first sync multiplies the tables it writes; the next delta may run before autovacuum has told the planner.
+    if ((counts.created ?? 0) + (counts.enrolled ?? 0) >= 5000) await store.sync.refreshStatistics();
     return held;
   } finally {
     studentPages?.close();
   }
-}
-
-/** Stores 64 bits of a hex digest for student `i`; false when they were already there. */
-function setDigest(digests: Uint32Array, i: number, hex: string): boolean {
-  const hi = Number.parseInt(hex.slice(0, 8), 16);
-  const lo = Number.parseInt(hex.slice(8, 16), 16);
-  if (digests[2 * i] === hi && digests[2 * i + 1] === lo) return false;
-  digests[2 * i] = hi;
-  digests[2 * i + 1] = lo;
-  return true;
 }
 
 function neededIsEmpty(needed: Uint8Array): boolean {

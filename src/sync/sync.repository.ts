@@ -58,6 +58,11 @@ export function rosterSums(userIds: Iterable<string>): RosterSums {
 export class SyncRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** Fresh planner statistics for the tables a large sync grew (ANALYZE samples; it does not lock out writers). */
+  async refreshStatistics(): Promise<void> {
+    await sql`analyze users, identities, enrollments, roster_changes`.execute(this.db);
+  }
+
   /** Takes the integration's sync lease if it is free or expired. True = this run may proceed. */
   async acquireLease(integrationId: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
     const result = await this.db
