@@ -83,7 +83,6 @@ describe(`crash recovery of a large full sync (${engine})`, () => {
     // A clean run: the state to compare with, and its length (kill points fall inside it).
     const probe = await runSync(120_000);
     expect(probe.code).toBe(0);
-    const full = probe.ms;
     const ctx = await open();
     const clean = await snapshotRoster(ctx.database.db);
     // The clean run itself must match the provider, or equal states would prove nothing.
@@ -101,6 +100,11 @@ describe(`crash recovery of a large full sync (${engine})`, () => {
       await c.database.db.deleteFrom('users').where('role', '=', 'student').execute();
       await c.close();
     };
+    await startOver();
+    // Timed once more, warm: a cold first run (compiling, filling caches) put most kill points after the runs they aimed at.
+    const warm = await runSync(120_000);
+    expect(warm.code).toBe(0);
+    const full = Math.min(probe.ms, warm.ms);
     await startOver();
 
     const random = seeded(20261128);
