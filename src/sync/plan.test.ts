@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, checkRemovals, groupByClass, planRosters, sizesOf } from './plan.ts';
+import { DEFAULT_LIMITS, checkRemovals, groupByClass } from './plan.ts';
 
 const set = (...ids: string[]) => new Set(ids);
-
-describe('planRosters', () => {
-  it('adds the missing, removes the departed, and never removes from an incomplete class', () => {
-    const desired = new Map([['c1', set('a', 'b', 'd')], ['c2', set('x')]]);
-    const current = new Map([['c1', set('a', 'b', 'c')], ['c2', set('x', 'y')], ['c3', set('z')]]);
-    const plan = planRosters(desired, current, set('c1', 'c3'));
-    expect(plan.adds).toEqual([{ classId: 'c1', userId: 'd' }]);
-    expect(plan.removes).toEqual([{ classId: 'c1', userId: 'c' }, { classId: 'c3', userId: 'z' }]);
-  });
-  it('is idempotent: a second plan over the result is empty', () => {
-    const desired = new Map([['c1', set('a', 'b')]]);
-    const plan = planRosters(desired, new Map([['c1', set('a', 'b')]]), set('c1'));
-    expect(plan).toEqual({ adds: [], removes: [] });
-  });
-});
+/** Each class's active count and their total, as the sync repository reports them. */
+const sizesOf = (current: ReadonlyMap<string, ReadonlySet<string>>) => ({ sizes: new Map([...current].map(([k, v]) => [k, v.size])), total: [...current.values()].reduce((n, v) => n + v.size, 0) });
 
 describe('checkRemovals', () => {
   const current = new Map([['c1', set('1', '2', '3', '4', '5', '6', '7', '8', '9', '10')], ['c2', set('a', 'b')], ...Array.from({ length: 20 }, (_, i) => [`k${i}`, set(...'abcdefghij'.split('').map((c) => `${i}${c}`))] as const)]);

@@ -11,30 +11,6 @@ export interface SafetyLimits {
 
 export const DEFAULT_LIMITS: SafetyLimits = { classMaxShare: 0.3, classMinSize: 5, integrationMaxShare: 0.1 };
 
-export interface RosterPlan {
-  readonly adds: Pair[];
-  readonly removes: Pair[];
-}
-
-/**
- * Desired rosters (from the provider) against current active enrollments.
- * Only classes whose provider roster is known completely may lose students.
- */
-export function planRosters(desired: ReadonlyMap<string, ReadonlySet<string>>, current: ReadonlyMap<string, ReadonlySet<string>>, complete: ReadonlySet<string>): RosterPlan {
-  const adds: Pair[] = [];
-  const removes: Pair[] = [];
-  for (const [classId, want] of desired) {
-    const have = current.get(classId);
-    for (const userId of want) if (!have?.has(userId)) adds.push({ classId, userId });
-  }
-  for (const [classId, have] of current) {
-    if (!complete.has(classId)) continue;
-    const want = desired.get(classId) ?? new Set<string>();
-    for (const userId of have) if (!want.has(userId)) removes.push({ classId, userId });
-  }
-  return { adds, removes };
-}
-
 export interface SafetyDecision {
   /** Removals that may be applied now. */
   readonly apply: Pair[];
@@ -71,12 +47,7 @@ export function checkRemovals(removes: readonly Pair[], sizes: ReadonlyMap<strin
   return { apply, held, reasons };
 }
 
-/** Class sizes and their total, from current rosters. */
-export function sizesOf(current: ReadonlyMap<string, ReadonlySet<string>>): { sizes: Map<string, number>; total: number } {
-  const sizes = new Map([...current].map(([k, v]) => [k, v.size] as const));
-  return { sizes, total: [...sizes.values()].reduce((a, b) => a + b, 0) };
-}
-
+/** Pairs grouped by class. */
 export function groupByClass(pairs: Iterable<Pair>): Map<string, Set<string>> {
   const map = new Map<string, Set<string>>();
   for (const { classId, userId } of pairs) (map.get(classId) ?? map.set(classId, new Set()).get(classId)!).add(userId);

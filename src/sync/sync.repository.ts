@@ -354,13 +354,6 @@ export class SyncRepository {
     return rows.map((r) => r.id);
   }
 
-  async activeEnrollmentsOfUsers(classIds: readonly string[], userIds: readonly string[]): Promise<Pair[]> {
-    if (classIds.length === 0 || userIds.length === 0) return [];
-    const result = await sql<{ class_id: string; user_id: string }>`
-      select class_id, user_id from enrollments where class_id = any(${uuids(classIds)}) and user_id = any(${uuids(userIds)}) and status = 'active'`.execute(this.db);
-    return result.rows.map((r) => ({ classId: r.class_id, userId: r.user_id }));
-  }
-
   async districtAdminEmails(districtId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('district_admins')
