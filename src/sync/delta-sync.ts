@@ -99,7 +99,7 @@ async function applyPage(
   if (unknown.length > MAX_PERSON_LOOKUPS) ctx.warnings.push(`${unknown.length - MAX_PERSON_LOOKUPS} new students were left for the nightly full reconciliation.`);
   const fetched = await mapLimit(unknown.slice(0, MAX_PERSON_LOOKUPS), 4, (id) => provider.person(id));
   for (const s of uniqueStudents(fetched.filter((p) => p !== null))) people.set(s.externalId, s);
-  const userOf = await resolveStudents(ctx, wantedExt, people);
+  const userOf = await resolveStudents(ctx, wantedExt, people, known);
 
   const adds: Pair[] = [];
   const removes: Pair[] = [];

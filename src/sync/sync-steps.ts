@@ -28,15 +28,15 @@ export const bump = (counts: SyncCounts, key: string, n: number) => {
   counts[key] = (counts[key] ?? 0) + n;
 };
 
-/** Creates or updates the students, in batches; returns external id → user id for everyone known. */
-export async function resolveStudents(ctx: RunContext, needed: ReadonlySet<string>, details: ReadonlyMap<string, StudentInput>): Promise<Map<string, string>> {
+/**
+ * Creates or updates the students, in batches; returns external id → user id
+ * for everyone known. `alreadyKnown`: the caller's lookup of `needed`'s student accounts.
+ */
+export async function resolveStudents(ctx: RunContext, needed: ReadonlySet<string>, details: ReadonlyMap<string, StudentInput>, alreadyKnown: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const { store } = ctx.deps;
   const { integration } = ctx;
   const neededList = [...needed];
-  const known = new Map<string, string>();
-  for (const ids of chunk(neededList, ctx.deps.studentBatch ?? 5000)) {
-    for (const [k, v] of await store.sync.knownUsers(integration.provider, integration.tenantKey, ids, 'student')) known.set(k, v);
-  }
+  const known = new Map(alreadyKnown);
   const missing = neededList.filter((id) => !known.has(id) && !details.has(id));
   if (missing.length > 0) ctx.warnings.push(`${missing.length} enrolled student record(s) were not shared by the provider and were skipped.`);
   const toWrite = neededList.map((id) => details.get(id)).filter((s): s is StudentInput => s !== undefined);
