@@ -1,23 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { readAhead } from './concurrency.ts';
 
-async function* numbers(log: number[], failAt?: number) {
-  for (let i = 1; i <= 5; i++) {
-    if (i === failAt) throw new Error(`page ${i} failed`);
-    log.push(i);
-    yield i;
+/** Five items; `log.pulled` counts the ones produced, `log.closed` whether the source was told to stop. */
+async function* numbers(log: { pulled: number; closed: boolean }, failAt?: number) {
+  try {
+    for (let i = 1; i <= 5; i++) {
+      if (i === failAt) throw new Error(`page ${i} failed`);
+      log.pulled++;
+      yield i;
+    }
+  } finally {
+    log.closed = true;
   }
 }
 
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
 describe('readAhead', () => {
-  it('keeps the order and reads at most `depth` items ahead of the consumer', async () => {
-    const pulled: number[] = [];
+  it('keeps the order and reads ahead of the consumer, by at most `depth` items', async () => {
+    const log = { pulled: 0, closed: false };
     const seen: number[] = [];
-    const pages = readAhead(numbers(pulled), 2);
-    for await (const n of pages) {
-      await new Promise((r) => setTimeout(r, 5));
+    for await (const n of readAhead(numbers(log), 2)) {
+      await tick();
+      // While the consumer works on item n, the next ones arrive, but never more than two.
+      expect(log.pulled).toBe(Math.min(5, n + 2));
       seen.push(n);
-      expect(pulled.length).toBeLessThanOrEqual(n + 2);
     }
     expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
@@ -25,17 +32,17 @@ describe('readAhead', () => {
   it('hands a failure of the source to the consumer in its place', async () => {
     const seen: number[] = [];
     const run = async () => {
-      for await (const n of readAhead(numbers([], 3), 4)) seen.push(n);
+      for await (const n of readAhead(numbers({ pulled: 0, closed: false }, 3), 4)) seen.push(n);
     };
     await expect(run()).rejects.toThrow('page 3 failed');
     expect(seen).toEqual([1, 2]);
   });
 
-  it('stops reading once closed', async () => {
-    const pulled: number[] = [];
-    const pages = readAhead(numbers(pulled), 1);
-    for await (const n of pages) if (n === 2) break;
-    await new Promise((r) => setTimeout(r, 10));
-    expect(pulled.length).toBeLessThanOrEqual(3);
+  it('closes the source when the consumer stops early', async () => {
+    const log = { pulled: 0, closed: false };
+    for await (const n of readAhead(numbers(log), 1)) if (n === 2) break;
+    await tick();
+    expect(log.closed).toBe(true);
+    expect(log.pulled).toBeLessThan(5);
   });
 });
