@@ -41,7 +41,15 @@ export function crashWorld(target: DatabaseTarget, dataDir: string, sims: Runnin
       target: target.kind === 'pglite' ? { kind: 'pglite', dataDir } : target,
       masterKey: Buffer.from(key, 'base64'),
     });
-  return { env, open };
+  /** The simulated district as a Rollcall district connected to Clever (the state both crash tests start from). */
+  const connectDistrict = async (ctx: AppContext) => {
+    const district = sims.districts[0]!;
+    const cli = { kind: 'cli' } as const;
+    const d = await ctx.services.operator.createDistrict(cli, district.name);
+    const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: district.cleverDistrictId });
+    return { districtId: d.id, integration };
+  };
+  return { env, open, connectDistrict };
 }
 
 /** A small LCG: the same seed gives the same kill points on every machine. */

@@ -76,18 +76,18 @@ describe(`crash recovery of a large background import (${engine})`, () => {
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'rollcall-import-crash-'));
     templateDir = `${dataDir}-template`;
-    ({ env, open } = crashWorld(db.target, dataDir, sims, {
+    const world = crashWorld(db.target, dataDir, sims, {
       SIGNIN_RATE_LIMIT: '1000',
       // A killed worker's import is noticed after one missed heartbeat (pg-boss's minimum) and retried.
       ROLLCALL_JOB_HEARTBEAT_SECONDS: '10',
       ROLLCALL_QUEUE_SUPERVISE_SECONDS: '1',
-    }));
+    });
+    ({ env, open } = world);
     const ctx = await open();
     const cli = { kind: 'cli' } as const;
-    const d = await ctx.services.operator.createDistrict(cli, district.name);
-    const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: district.cleverDistrictId });
+    const { districtId, integration } = await world.connectDistrict(ctx);
     await ctx.services.integrations.refreshSchools(integration);
-    const license = await ctx.services.operator.createLicense(cli, { districtId: d.id, schoolId: null, name: 'Crash license', seats: 50, startsOn: '2026-01-01', endsOn: '2027-12-31' });
+    const license = await ctx.services.operator.createLicense(cli, { districtId, schoolId: null, name: 'Crash license', seats: 50, startsOn: '2026-01-01', endsOn: '2027-12-31' });
     const person = district.teachers[0]!;
     const user = await makeUser(ctx, { email: person.email ?? undefined, name: `${person.givenName} ${person.familyName}` });
     teacherEmail = user.email!;

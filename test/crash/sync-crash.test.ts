@@ -34,22 +34,21 @@ describe(`crash recovery of a large full sync (${engine})`, () => {
     district = sims.districts[0]!;
     db = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), 'rollcall-crash-'));
-    ({ env, open } = crashWorld(db.target, dataDir, sims, {
+    const world = crashWorld(db.target, dataDir, sims, {
       ROLLCALL_PROVIDER_PAGE_SIZE: '100',
       // A killed run's lease must lapse quickly for the next attempt to take over.
       ROLLCALL_SYNC_LEASE_SECONDS: '2',
-    }));
+    });
+    ({ env, open } = world);
     // Every section becomes an (empty) imported class: the full sync then does all the roster work.
     const ctx = await open();
-    const cli = { kind: 'cli' } as const;
-    const d = await ctx.services.operator.createDistrict(cli, district.name);
-    const integration = await ctx.services.integrations.connectClever(cli, { districtId: d.id, cleverDistrictId: district.cleverDistrictId });
+    const { districtId, integration } = await world.connectDistrict(ctx);
     integrationId = integration.id;
     const provider = createRosterProvider({ kind: 'clever', apiUrl: sims.clever.url, districtToken: district.cleverDistrictToken, pageSize: 1000 });
     for await (const page of provider.allSections()) {
       for (const s of page) {
         if (s.status !== 'active' || (s.term?.endDate && s.term.endDate < new Date().toISOString().slice(0, 10))) continue;
-        await ctx.store.classes.upsertFromSection({ integrationId, externalId: s.externalId, districtId: d.id, source: 'clever', createdBy: null, fields: sectionFields(s, null) }, new Date());
+        await ctx.store.classes.upsertFromSection({ integrationId, externalId: s.externalId, districtId, source: 'clever', createdBy: null, fields: sectionFields(s, null) }, new Date());
       }
     }
     await ctx.close();
