@@ -18,11 +18,14 @@ export interface HeldWork {
  * A full reconciliation, streamed so memory stays flat as districts grow:
  *
  * 1. sections, page by page, into a compact roster book (no page is kept);
- * 2. one read of which rostered students Rollcall already knows;
+ * 2. which rostered students Rollcall already knows, looked up page by page
+ *    while (1) reads on;
  * 3. the classes, in batches of one transaction each (field changes, joins and
- *    returns of known students, teachers), while at the same time
- * 4. the students are fetched page by page: created or updated, each write
- *    overlapping the next pages' fetch; new students then join their classes;
+ *    returns of known students, teachers; a roster that already matches is not
+ *    sent), while at the same time
+ * 4. the students are fetched page by page (read ahead): created, or updated
+ *    when their record changed, each write overlapping the next pages' fetch;
+ *    new students then join their classes;
  * 5. classes with an account of another role on the roster, last;
  * 6. the removal limits against the whole integration's picture, then the
  *    departures and archives that pass, with the cursor in the last transaction.

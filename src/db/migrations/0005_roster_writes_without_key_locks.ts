@@ -12,8 +12,8 @@ import { sql, type Kysely } from 'kysely';
  * nothing.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const name of ['enrollments_class_id_fkey', 'enrollments_user_id_fkey', 'roster_changes_class_id_fkey', 'roster_changes_user_id_fkey', 'roster_changes_run_id_fkey']) {
-    const table = name.startsWith('enrollments') ? 'enrollments' : 'roster_changes';
-    await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.raw(name)}`.execute(db);
+  const keys = { enrollments: ['class_id', 'user_id'], roster_changes: ['class_id', 'user_id', 'run_id'] };
+  for (const [table, columns] of Object.entries(keys)) {
+    for (const column of columns) await sql`alter table ${sql.table(table)} drop constraint if exists ${sql.raw(`${table}_${column}_fkey`)}`.execute(db);
   }
 }
