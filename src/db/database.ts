@@ -5,6 +5,7 @@ import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
 import { lockDataDir } from './lock.ts';
+import { PreparingClient } from './prepared-statements.ts';
 
 export type DatabaseTarget =
   | { readonly kind: 'pglite'; readonly dataDir: string | null /* null = in memory */ }
@@ -42,7 +43,7 @@ export class DatabaseUnavailableError extends Error {
 export async function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): Promise<Database> {
   if (target.kind === 'postgres') {
     // A bounded connect: an unreachable host fails start-up (and /readyz) instead of hanging.
-    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000, Client: PreparingClient });
     try {
       const client = await pool.connect();
       client.release();

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, UsersTable } from '../../db/schema.ts';
+import { executePrepared } from '../../db/prepared-statements.ts';
 import { grantColumns, toActor, toUser, type GrantColumns } from './accounts.repository.ts';
 import type { Actor } from './accounts.types.ts';
 
@@ -28,10 +29,13 @@ export class SessionsRepository {
    * signed-in request resolves this, and grants are read fresh each time.
    */
   async findLiveActor(idHash: string, now: Date): Promise<{ actor: Actor; lastSeenAt: Date } | undefined> {
-    const { rows } = await sql<Selectable<UsersTable> & GrantColumns & { session_last_seen_at: Date }>`
+    const { rows } = await executePrepared(
+      this.db,
+      sql<Selectable<UsersTable> & GrantColumns & { session_last_seen_at: Date }>`
       select u.*, s.last_seen_at as session_last_seen_at, ${grantColumns(sql.ref('u.id'))}
       from sessions s join users u on u.id = s.user_id
-      where s.id = ${idHash} and s.expires_at > ${now}`.execute(this.db);
+      where s.id = ${idHash} and s.expires_at > ${now}`.compile(this.db),
+    );
     const row = rows[0];
     if (!row) return undefined;
     const { session_last_seen_at, licenses, districts, ...user } = row;

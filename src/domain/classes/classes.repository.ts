@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ClassesTable, DB } from '../../db/schema.ts';
+import { executePrepared } from '../../db/prepared-statements.ts';
 import type { ClassRecord, ClassSummary, SectionFields } from './classes.types.ts';
 
 type Row = Selectable<ClassesTable> & { school_name: string | null };
@@ -168,24 +169,30 @@ export class ClassesRepository {
   }
 
   async listForTeacher(userId: string): Promise<ClassSummary[]> {
-    const rows = await this.summaryQuery()
-      .innerJoin('class_teachers', 'class_teachers.class_id', 'classes.id')
-      .where('class_teachers.user_id', '=', userId)
-      .where('class_teachers.removed_at', 'is', null)
-      .where('classes.archived_at', 'is', null)
-      .orderBy('classes.name')
-      .execute();
+    const { rows } = await executePrepared(
+      this.db,
+      this.summaryQuery()
+        .innerJoin('class_teachers', 'class_teachers.class_id', 'classes.id')
+        .where('class_teachers.user_id', '=', userId)
+        .where('class_teachers.removed_at', 'is', null)
+        .where('classes.archived_at', 'is', null)
+        .orderBy('classes.name')
+        .compile(),
+    );
     return rows.map(ClassesRepository.toSummary);
   }
 
   async listForStudent(userId: string): Promise<ClassSummary[]> {
-    const rows = await this.summaryQuery()
-      .innerJoin('enrollments', 'enrollments.class_id', 'classes.id')
-      .where('enrollments.user_id', '=', userId)
-      .where('enrollments.status', '=', 'active')
-      .where('classes.archived_at', 'is', null)
-      .orderBy('classes.name')
-      .execute();
+    const { rows } = await executePrepared(
+      this.db,
+      this.summaryQuery()
+        .innerJoin('enrollments', 'enrollments.class_id', 'classes.id')
+        .where('enrollments.user_id', '=', userId)
+        .where('enrollments.status', '=', 'active')
+        .where('classes.archived_at', 'is', null)
+        .orderBy('classes.name')
+        .compile(),
+    );
     return rows.map(ClassesRepository.toSummary);
   }
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, UsersTable } from '../../db/schema.ts';
+import { executePrepared } from '../../db/prepared-statements.ts';
 import { toUser } from '../accounts/accounts.repository.ts';
 import type { User } from '../accounts/accounts.types.ts';
 import type { SessionRow } from '../accounts/sessions.service.ts';
@@ -59,7 +60,7 @@ export class IdentitiesRepository {
    * statement (nothing is stored when there is no returning user).
    */
   async recordSignIn(provider: ProviderKind, tenantKey: string, externalId: string, now: Date, session?: SessionRow): Promise<{ integration: { districtId: string; status: IntegrationStatus } | undefined; user: User | undefined }> {
-    const { rows } = await sql<Partial<Selectable<UsersTable>> & { integration_district_id: string; integration_status: IntegrationStatus }>`
+    const { rows } = await executePrepared(this.db, sql<Partial<Selectable<UsersTable>> & { integration_district_id: string; integration_status: IntegrationStatus }>`
       with integration as (
         select district_id, status from integrations where provider = ${provider} and tenant_key = ${tenantKey}
       ), identity as (
@@ -79,7 +80,7 @@ export class IdentitiesRepository {
           : sql``
       }
       select integration.district_id as integration_district_id, integration.status as integration_status, signed_in.*
-      from integration left join signed_in on true`.execute(this.db);
+      from integration left join signed_in on true`.compile(this.db));
     const row = rows[0];
     if (!row) return { integration: undefined, user: undefined };
     const { integration_district_id, integration_status, ...user } = row;
@@ -104,7 +105,7 @@ export class AuthFlowsRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
   async create(input: { stateHash: string; provider: ProviderKind; purpose: 'signin' | 'connect'; codeVerifier: string | null; nonce: string | null; userId: string | null; returnTo: string | null; expiresAt: Date }): Promise<void> {
-    await this.db
+    const insert = this.db
       .insertInto('auth_flows')
       .values({
         state_hash: input.stateHash,
@@ -116,12 +117,13 @@ export class AuthFlowsRepository {
         return_to: input.returnTo,
         expires_at: input.expiresAt,
       })
-      .execute();
+      .compile();
+    await executePrepared(this.db, insert);
   }
 
   /** Single use: the row is deleted as it is read. */
   async take(stateHash: string, now: Date) {
-    const row = await this.db.deleteFrom('auth_flows').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
+    const [row] = (await executePrepared(this.db, this.db.deleteFrom('auth_flows').where('state_hash', '=', stateHash).returningAll().compile())).rows;
     if (!row || row.expires_at <= now) return undefined;
     return { provider: row.provider, purpose: row.purpose, codeVerifier: row.code_verifier, nonce: row.nonce, userId: row.user_id, returnTo: row.return_to };
   }
