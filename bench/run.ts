@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nodeArgsFor } from './support/processes.ts';
 
 /**
  * `npm run bench` — runs every bench/*.bench.ts, each in its own process (so
@@ -22,20 +23,22 @@ export interface BenchModule {
 }
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
+// `npm run bench` runs the compiled benches (dist/bench), as production runs compiled code; tsx runs them from source.
+const ext = import.meta.url.endsWith('.js') ? '.js' : '.ts';
 const available = () =>
   readdirSync(benchDir)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .map((f) => f.slice(0, -'.bench.ts'.length))
+    .filter((f) => f.endsWith(`.bench${ext}`))
+    .map((f) => f.slice(0, -`.bench${ext}`.length))
     .sort();
 
 async function child(name: string, args: readonly string[]): Promise<void> {
-  const module = (await import(pathToFileURL(`${benchDir}${name}.bench.ts`).href)) as BenchModule;
+  const module = (await import(pathToFileURL(`${benchDir}${name}.bench${ext}`).href)) as BenchModule;
   await module.run(args);
 }
 
 function runInChild(name: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', name, ...args], { stdio: 'inherit', env: process.env });
+    const proc = spawn(process.execPath, [...nodeArgsFor(import.meta.url), fileURLToPath(import.meta.url), '--child', name, ...args], { stdio: 'inherit', env: process.env });
     proc.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -57,7 +60,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const chosen = only ? [only] : names;
   const failed: string[] = [];
   for (const name of chosen) {
-    const { description } = (await import(pathToFileURL(`${benchDir}${name}.bench.ts`).href)) as BenchModule;
+    const { description } = (await import(pathToFileURL(`${benchDir}${name}.bench${ext}`).href)) as BenchModule;
     process.stdout.write(`\n## ${name}: ${description}\n`);
     // Benchmarks share the machine with whatever else runs: say so when something else is busy.
     const [load1] = loadavg();

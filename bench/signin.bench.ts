@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { benchDatabase } from './support/database.ts';
 import { VirtualBrowser, deviceAgent } from './support/http.ts';
-import { databaseCpuSince, machineCpu, postgresCpuByPid, startServer, type ServerProcess } from './support/processes.ts';
+import { databaseCpuSince, machineCpu, nodeArgsFor, postgresCpuByPid, siblingFile, startServer, type ServerProcess } from './support/processes.ts';
 import { ms, note, num, option, printTable, ratio, summarize, verdict } from './support/report.ts';
 import { CLIENTS, benchContext, freePort, importEverything, newKey, rollcallEnv, seedDistrict, startBenchSimulators, studentIds } from './support/world.ts';
 
@@ -184,7 +184,7 @@ export async function run(args: readonly string[]): Promise<void> {
     const stats0 = await databaseStats(db.env.DATABASE_URL);
     server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
     floor = await startServer(
-      [...profile, '--import', 'tsx', 'bench/support/floor-server.ts'],
+      [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')],
       {
         PORT: String(floorPort),
         PUBLIC_URL: floorUrl,

@@ -18,6 +18,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { createRosterProvider } from '../src/providers/index.ts';
 import { sectionFields } from '../src/domain/rostering/roster-mapping.ts';
 import type { DatabaseTarget } from '../src/db/database.ts';
+import { nodeArgsFor } from './support/processes.ts';
 import { note, num, printTable, ratio, verdict } from './support/report.ts';
 
 export const description = 'Full reconciliation, no-change re-sync and a 1,000-change delta, against fetch-only and raw-COPY floors, on PostgreSQL and PGlite';
@@ -103,7 +104,7 @@ interface SimHandle {
  * the simulated district's.
  */
 async function startSimProcess(students: number): Promise<SimHandle> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--sim-child', String(students)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgsFor(import.meta.url), fileURLToPath(import.meta.url), '--sim-child', String(students)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (l) => resolve(l));

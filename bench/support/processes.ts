@@ -2,8 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../src/lib/project-root.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const repoRoot = projectRoot(import.meta.url);
+
+/** How to start node on a sibling module of `moduleUrl`: compiled (dist/bench) needs nothing, source needs tsx. */
+export const nodeArgsFor = (moduleUrl: string): string[] => (moduleUrl.endsWith('.ts') ? ['--import', 'tsx'] : []);
+
+/** The file of `name` (no extension) next to `moduleUrl`, in whichever form `moduleUrl` itself is (.ts or compiled .js). */
+export const siblingFile = (moduleUrl: string, name: string): string => fileURLToPath(new URL(`${name}${moduleUrl.endsWith('.ts') ? '.ts' : '.js'}`, moduleUrl));
 
 export interface ServerProcess {
   readonly child: ChildProcess;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -8,6 +8,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { AppContext } from '../context.ts';
+import { projectRoot } from '../lib/project-root.ts';
 import { registerGracefulClose } from '../observability/graceful-close.ts';
 import { CompletedRequestLog, registerObservability } from '../observability/http-observability.ts';
 import { frameworkErrorHandler, registerErrorHandler } from './plugins/errors.ts';
@@ -27,9 +28,10 @@ import { diagnosticsRoutes } from './routes/diagnostics.routes.ts';
 import { adminConsoleRoutes } from './routes/admin-console.routes.ts';
 import { syncRoutes } from './routes/sync.routes.ts';
 
-const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+const root = projectRoot();
+const webDist = join(root, 'web', 'dist') + '/';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
