@@ -91,6 +91,7 @@ export async function runRoles(requested: Roles): Promise<void> {
   }
   if (stopping) return;
 
-  logger.info({ web: roles.web, worker: roles.worker, database: config.database.kind, url: roles.web ? config.publicUrl : undefined }, 'rollcall started');
+  // runtime: the compiled build (dist) or the sources through tsx (bin/entry.mjs), so an operator can tell which one answers.
+  logger.info({ web: roles.web, worker: roles.worker, database: config.database.kind, runtime: process.env.ROLLCALL_RUNTIME ?? 'source', url: roles.web ? config.publicUrl : undefined }, 'rollcall started');
   if (roles.web) process.stdout.write(`\nRollcall is running at ${config.publicUrl}\n`);
 }
