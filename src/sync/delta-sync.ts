@@ -140,7 +140,7 @@ async function applyPage(
   const teachersKnown = await store.sync.knownUsers(integration.provider, integration.tenantKey, teacherIds, 'teacher');
   const teachers = [...sections.values()].filter((s) => s.status === 'active').flatMap((s) => s.teacherIds.map((t) => teachersKnown.get(t)).filter((u): u is string => !!u).map((userId) => ({ classId: byExternal.get(s.externalId)!.id, userId })));
 
-  await applyChanges(ctx, { fields: planned.fields, adds: dedupe(adds), removes: decision.apply, archives: archives.apply, teachers, synced: planned.synced }, { value: cursor, kind: 'delta' });
+  await applyChanges(ctx, { fields: planned.fields, adds: dedupe(adds), removes: decision.apply, archives: archives.apply, teachers }, { value: cursor, kind: 'delta' });
   return { removals: decision.held, archives: archives.held, reasons: [...decision.reasons, ...(archives.reason ? [archives.reason] : [])] };
 }
 

@@ -307,7 +307,6 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
         for (const reason of new Set(archives.apply.map((a) => a.reason))) {
           bump(counts, 'archived', await tx.sync.archiveMany(archives.apply.filter((a) => a.reason === reason).map((a) => a.id), reason, now));
         }
-        for (const ids of chunk(planned.synced, 10_000)) await tx.sync.markSynced(ids, now);
         if (saveCursor) await tx.sync.saveCursor(integration.id, cursor, 'full', now);
       });
       await ctx.renew();

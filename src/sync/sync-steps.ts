@@ -65,7 +65,6 @@ export interface ClassChanges {
   removes: Pair[];
   archives: { id: string; reason: string }[];
   teachers: Pair[];
-  synced: string[];
 }
 
 /** Applies changes in per-batch transactions; the cursor is written with the last batch. */
@@ -77,7 +76,9 @@ export async function applyChanges(ctx: RunContext, changes: ClassChanges, curso
     bump(ctx.counts, 'archived', changes.archives.length);
     return;
   }
-  const classIds = [...new Set([...changes.synced, ...changes.adds.map((p) => p.classId), ...changes.removes.map((p) => p.classId), ...changes.archives.map((a) => a.id)])];
+  const classIds = [
+    ...new Set([...changes.fields.map((f) => f.id), ...changes.adds.map((p) => p.classId), ...changes.removes.map((p) => p.classId), ...changes.archives.map((a) => a.id), ...changes.teachers.map((p) => p.classId)]),
+  ];
   const batches = chunk(classIds, ctx.deps.classBatch ?? 250);
   if (batches.length === 0) batches.push([]);
   for (const [i, batch] of batches.entries()) {
@@ -94,7 +95,6 @@ export async function applyChanges(ctx: RunContext, changes: ClassChanges, curso
       for (const reason of new Set(changes.archives.map((a) => a.reason))) {
         bump(ctx.counts, 'archived', await tx.sync.archiveMany(changes.archives.filter((a) => a.reason === reason && inBatch.has(a.id)).map((a) => a.id), reason, now));
       }
-      await tx.sync.markSynced(changes.synced.filter((id) => inBatch.has(id)), now);
       if (last && cursor) await tx.sync.saveCursor(ctx.integration.id, cursor.value, cursor.kind, now);
     });
     await store.syncRuns.progress(ctx.runId, i + 1, 'running');
@@ -110,10 +110,9 @@ export function sectionChanges(
   sections: ReadonlyMap<string, CanonicalSection>,
   schoolMap: ReadonlyMap<string, string | null>,
   options: { missingMeansDeleted: boolean },
-): { fields: ClassChanges['fields']; archives: ClassChanges['archives']; synced: string[] } {
+): { fields: ClassChanges['fields']; archives: ClassChanges['archives'] } {
   const fields: ClassChanges['fields'] = [];
   const archives: ClassChanges['archives'] = [];
-  const synced: string[] = [];
   for (const c of classes) {
     const section = sections.get(c.externalId);
     if (!section) {
@@ -128,11 +127,10 @@ export function sectionChanges(
       archives.push({ id: c.id, reason: `The term ${section.term?.name ?? ''} ended`.trim() });
       continue;
     }
-    synced.push(c.id);
     const next = sectionFields(section, section.schoolId ? (schoolMap.get(section.schoolId) ?? c.fields.schoolId) : c.fields.schoolId);
     if (JSON.stringify(next) !== JSON.stringify(c.fields)) fields.push({ id: c.id, fields: next });
   }
-  return { fields, archives, synced };
+  return { fields, archives };
 }
 
 /** Holds archives when an unusual number of classes would go at once (a sharing change, a broken feed). */

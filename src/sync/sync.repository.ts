@@ -344,11 +344,6 @@ export class SyncRepository {
     return result.rows[0]?.n ?? 0;
   }
 
-  async markSynced(classIds: readonly string[], now: Date): Promise<void> {
-    if (classIds.length === 0) return;
-    await sql`update classes set last_synced_at = ${now} where id = any(${uuids(classIds)})`.execute(this.db);
-  }
-
   async classesOfTerm(integrationId: string, termExternalId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('classes').select('id').where('integration_id', '=', integrationId).where('term_external_id', '=', termExternalId).where('archived_at', 'is', null).execute();
     return rows.map((r) => r.id);

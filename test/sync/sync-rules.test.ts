@@ -148,6 +148,40 @@ describe.each(['clever', 'classlink'] as const)(`the sync engine with %s (${engi
     await expect(w.t.ctx.services.sync.approve(actor, run.runId!)).rejects.toThrow(/not waiting/);
   });
 
+  it('"Last synced": every successful run, full or delta, dates every imported class, including those it did not change; a failed run does not, and an archived class keeps its own', async () => {
+    const [changed, untouched, archived] = sections.slice(0, 3).map((s) => classIdOf.get(s.name)!);
+    const lastSynced = async (id: string) => (await w.t.ctx.store.classes.findById(id))!.lastSyncedAt?.getTime();
+    const startedAt = async (runId: string) => (await db().selectFrom('sync_runs').select('started_at').where('id', '=', runId).executeTakeFirstOrThrow()).started_at.getTime();
+    await w.t.ctx.store.classes.archive(archived!, 'Removed in a test', w.t.clock.now());
+    const archivedAt = await lastSynced(archived!);
+
+    w.t.clock.advance(120_000);
+    w.sims.changes.addStudentToSection({ district: maple().info.name, section: sectionKey(provider, sections[0]!), newStudent: { givenName: 'Dated', familyName: 'Delta' } });
+    const delta = await sync();
+    expect(delta).toMatchObject({ status: 'succeeded', kind: 'delta' });
+    for (const id of [changed!, untouched!]) expect(await lastSynced(id)).toBeGreaterThanOrEqual(await startedAt(delta.runId!));
+
+    w.t.clock.advance(120_000);
+    const beforeFailure = await lastSynced(untouched!);
+    w.sims.faults.inject(provider, 'server-error', { count: 50 });
+    try {
+      expect((await sync()).status).toBe('failed');
+    } finally {
+      w.sims.faults.clear(provider);
+    }
+    expect(await lastSynced(untouched!)).toBe(beforeFailure);
+
+    w.t.clock.advance(120_000);
+    const full = await sync('full');
+    expect(full.status).toBe('succeeded');
+    for (const id of [changed!, untouched!]) expect(await lastSynced(id)).toBeGreaterThanOrEqual(await startedAt(full.runId!));
+    // The listing the teacher sees says the same.
+    const teacherClasses = await w.t.ctx.store.classes.listForTeacher((await db().selectFrom('class_teachers').select('user_id').where('class_id', '=', untouched!).executeTakeFirstOrThrow()).user_id);
+    expect(teacherClasses.find((c) => c.id === untouched)?.lastSyncedAt?.getTime()).toBe(await lastSynced(untouched!));
+    expect(await lastSynced(archived!)).toBe(archivedAt);
+    await db().updateTable('classes').set({ archived_at: null, archived_reason: null }).where('id', '=', archived!).execute();
+  });
+
   it('never removes anyone on an empty roster from the provider', async () => {
     const before = await Promise.all(sections.slice(0, 2).map((s) => enrollmentsOf(classIdOf.get(s.name)!)));
     w.sims.faults.inject(provider, 'empty-roster', { count: 50 });

@@ -3,7 +3,7 @@ import type { ClassesTable, DB } from '../../db/schema.ts';
 import { executePrepared } from '../../db/prepared-statements.ts';
 import type { ClassRecord, ClassSummary, SectionFields } from './classes.types.ts';
 
-type Row = Selectable<ClassesTable> & { school_name: string | null };
+type Row = Selectable<ClassesTable> & { school_name: string | null; synced_at: Date | null };
 
 const toClass = (r: Row): ClassRecord => ({
   id: r.id,
@@ -18,7 +18,7 @@ const toClass = (r: Row): ClassRecord => ({
   subject: r.subject,
   period: r.period,
   term: r.term_name || r.term_start || r.term_end ? { name: r.term_name ?? '', startDate: r.term_start, endDate: r.term_end } : null,
-  lastSyncedAt: r.last_synced_at,
+  lastSyncedAt: r.synced_at,
   archivedAt: r.archived_at,
   archivedReason: r.archived_reason,
 });
@@ -26,8 +26,25 @@ const toClass = (r: Row): ClassRecord => ({
 export class ClassesRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /**
+   * A class's "last synced": every successful run of its integration, full or
+   * delta, brought all of its imported classes up to date, so the runs stamp
+   * the integration once instead of every class (22,000 row updates a night
+   * in a district of 100,000). Per-class stamps remain for an import and a
+   * class's own Sync now; an archived class keeps the time it last had.
+   */
   private query() {
-    return this.db.selectFrom('classes').leftJoin('schools', 'schools.id', 'classes.school_id').selectAll('classes').select('schools.name as school_name');
+    return this.db
+      .selectFrom('classes')
+      .leftJoin('schools', 'schools.id', 'classes.school_id')
+      .leftJoin('integrations', 'integrations.id', 'classes.integration_id')
+      .selectAll('classes')
+      .select('schools.name as school_name')
+      .select(
+        sql<Date | null>`case when classes.archived_at is null then greatest(classes.last_synced_at, integrations.last_full_at, integrations.last_delta_at) else classes.last_synced_at end`.as(
+          'synced_at',
+        ),
+      );
   }
 
   async findById(id: string): Promise<ClassRecord | undefined> {
