@@ -1,6 +1,6 @@
 import type { CanonicalSection, RosterProvider } from '../providers/roster-provider.ts';
 import type { Integration } from '../domain/integrations/integrations.types.ts';
-import { sectionFields, termEnded } from '../domain/rostering/roster-mapping.ts';
+import { sameSectionFields, sectionFields, termEnded } from '../domain/rostering/roster-mapping.ts';
 import type { StudentInput } from '../domain/rostering/roster.repository.ts';
 import type { Clock } from '../lib/clock.ts';
 import { chunk, type SafetyLimits } from './plan.ts';
@@ -128,7 +128,7 @@ export function sectionChanges(
       continue;
     }
     const next = sectionFields(section, section.schoolId ? (schoolMap.get(section.schoolId) ?? c.fields.schoolId) : c.fields.schoolId);
-    if (JSON.stringify(next) !== JSON.stringify(c.fields)) fields.push({ id: c.id, fields: next });
+    if (!sameSectionFields(next, c.fields)) fields.push({ id: c.id, fields: next });
   }
   return { fields, archives };
 }

@@ -51,6 +51,17 @@ export function sectionFields(section: CanonicalSection, schoolId: string | null
   };
 }
 
+/**
+ * Whether two sets of section fields are the same, field by field: asked of
+ * every imported class on every full run (22,000 classes at 100,000
+ * students), where comparing JSON texts allocated 66 MB per run.
+ */
+export function sameSectionFields(a: SectionFields, b: SectionFields): boolean {
+  if (a.name !== b.name || a.schoolId !== b.schoolId || a.courseName !== b.courseName || a.subject !== b.subject || a.period !== b.period || a.termExternalId !== b.termExternalId) return false;
+  if (a.term === null || b.term === null) return a.term === b.term;
+  return a.term.name === b.term.name && a.term.startDate === b.term.startDate && a.term.endDate === b.term.endDate;
+}
+
 export function termEnded(section: Pick<CanonicalSection, 'term'>, today: string): boolean {
   return section.term?.endDate != null && section.term.endDate < today;
 }
