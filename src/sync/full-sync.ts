@@ -175,7 +175,7 @@ export async function fullSync(ctx: RunContext): Promise<HeldWork> {
             pairUser.push(userId);
           }
         }
-        const r = await tx.sync.reconcileRosters({ classIds: changed, pairClass, pairUser, complete: changed }, ctx.runId, now, dryRun);
+        const r = await tx.sync.reconcileRosters({ classIds: changed, pairClass, pairUser }, ctx.runId, now, dryRun);
         return { ...r, active: r.active + unchanged, teachers: dryRun ? 0 : await tx.sync.addTeachersMany(teachers, now) };
       };
       const r = dryRun ? await work(store) : await store.transaction(work);

@@ -200,13 +200,14 @@ export class SyncRepository {
   /**
    * One batch of a full reconciliation, in one statement: enrolls the desired
    * pairs that are not active (new ones join, removed ones return intact, each
-   * recorded), and reports without applying them the active students of
-   * `complete` classes who are not desired, with those classes' sizes, and the
-   * batch's active enrollments before the run (for the removal limits).
+   * recorded), and reports without applying them the active students who are
+   * not desired, with those classes' sizes, and the batch's active enrollments
+   * before the run (for the removal limits). Every class given has its whole
+   * roster in the pairs: a class without a known roster is never passed.
    * A dry run only counts. Writes nothing when nothing changed.
    */
   async reconcileRosters(
-    input: { classIds: readonly string[]; pairClass: readonly string[]; pairUser: readonly string[]; complete: readonly string[] },
+    input: { classIds: readonly string[]; pairClass: readonly string[]; pairUser: readonly string[] },
     runId: string,
     now: Date,
     dryRun: boolean,
@@ -214,7 +215,7 @@ export class SyncRepository {
     const out = { enrolled: 0, restored: 0, wouldEnroll: 0, active: 0, gone: [] as Pair[], sizes: new Map<string, number>() };
     if (input.classIds.length === 0) return out;
     const want = sql`want as (select distinct * from unnest(${uuids(input.pairClass)}, ${uuids(input.pairUser)}) as t(class_id, user_id))`;
-    const report = sql`gone as (select class_id, user_id from have where class_id in (select unnest(${uuids(input.complete)})) except select class_id, user_id from want)
+    const report = sql`gone as (select class_id, user_id from have except select class_id, user_id from want)
       select 'gone' as kind, class_id, user_id, 0 as n from gone
       union all select 'size', class_id, null, count(*)::int from have where class_id in (select class_id from gone) group by class_id
       union all select 'active', null, null, count(*)::int from have`;
