@@ -7,8 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chooseEntry } from './entry.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-process.env.ROLLCALL_RUNTIME = chooseEntry(root);
-if (process.env.ROLLCALL_RUNTIME === 'dist') {
+if (chooseEntry(root) === 'dist') {
   await import(pathToFileURL(join(root, 'dist', 'src', 'main.js')).href);
 } else {
   // Node 20 cannot strip TypeScript types: tsx's loader does.

@@ -4,6 +4,9 @@ import { buildApp } from '../http/app.ts';
 import { createLogger } from '../lib/logger.ts';
 import { bootConfig, explainAndExit, fail } from './runtime.ts';
 
+/** The compiled build (dist/) or the TypeScript sources through tsx (see bin/entry.mjs): told by this module's own file, so an operator can see which one answers. */
+const RUNTIME = import.meta.url.endsWith('.js') ? 'dist' : 'source';
+
 export interface Roles {
   readonly web: boolean;
   readonly worker: boolean;
@@ -91,7 +94,6 @@ export async function runRoles(requested: Roles): Promise<void> {
   }
   if (stopping) return;
 
-  // runtime: the compiled build (dist) or the sources through tsx (bin/entry.mjs), so an operator can tell which one answers.
-  logger.info({ web: roles.web, worker: roles.worker, database: config.database.kind, runtime: process.env.ROLLCALL_RUNTIME ?? 'source', url: roles.web ? config.publicUrl : undefined }, 'rollcall started');
+  logger.info({ web: roles.web, worker: roles.worker, database: config.database.kind, runtime: RUNTIME, url: roles.web ? config.publicUrl : undefined }, 'rollcall started');
   if (roles.web) process.stdout.write(`\nRollcall is running at ${config.publicUrl}\n`);
 }
