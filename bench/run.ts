@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { nodeArgsFor } from './support/processes.ts';
+import { moduleExt, nodeArgsFor } from './support/processes.ts';
 
 /**
  * `npm run bench` — runs every bench/*.bench.ts, each in its own process (so
@@ -24,7 +24,7 @@ export interface BenchModule {
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
 // `npm run bench` runs the compiled benches (dist/bench), as production runs compiled code; tsx runs them from source.
-const ext = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+const ext = moduleExt(import.meta.url);
 const available = () =>
   readdirSync(benchDir)
     .filter((f) => f.endsWith(`.bench${ext}`))

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { benchDatabase } from './support/database.ts';
+import { benchDatabase, withPgClient } from './support/database.ts';
 import { VirtualBrowser, deviceAgent } from './support/http.ts';
 import { databaseCpuSince, machineCpu, nodeArgsFor, postgresCpuByPid, siblingFile, startServer, type ServerProcess } from './support/processes.ts';
 import { ms, note, num, option, printTable, ratio, summarize, verdict } from './support/report.ts';
@@ -20,9 +19,7 @@ type DbStats = Map<string, number>;
 
 async function databaseStats(url: string | undefined): Promise<DbStats | undefined> {
   if (!url) return undefined;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withPgClient(url, async (client) => {
     const stats: DbStats = new Map();
     const { rows: [d] } = await client.query<Record<string, string>>(
       'select xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted, blks_hit + blks_read as blocks from pg_stat_database where datname = current_database()',
@@ -35,19 +32,7 @@ async function databaseStats(url: string | undefined): Promise<DbStats | undefin
       stats.set(`idx_scan:${r.relname}`, Number(r.idx_scan ?? 0));
     }
     return stats;
-  } finally {
-    await client.end();
-  }
-}
-
-async function analyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('analyze');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** What changed between two snapshots, per sign-in, omitting what barely moved. */
@@ -213,7 +198,7 @@ export async function run(args: readonly string[]): Promise<void> {
     // warm-up grew (sessions). The sign-in statements are prepared, and a plan made while a table was
     // empty (a sequential scan) stays until the next ANALYZE; a fresh bench database would otherwise
     // measure that first minute instead of a running service.
-    if (db.env.DATABASE_URL) await analyze(db.env.DATABASE_URL);
+    if (db.env.DATABASE_URL) await withPgClient(db.env.DATABASE_URL, (client) => client.query('analyze'));
     const rollcallParts: StormResult[] = [];
     const floorParts: StormResult[] = [];
     for (let round = 0; round < rounds; round++) {

@@ -18,6 +18,17 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** One short-lived connection for a bench's own statements (set-up, statistics, CPU attribution). */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function benchDatabase(): Promise<BenchDatabase> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url) {
@@ -30,10 +41,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     };
   }
   const name = `rollcall_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await withPgClient(url, (admin) => admin.query(`create database ${name}`));
   const u = new URL(url);
   u.pathname = `/${name}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
@@ -42,10 +50,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     target: { kind: 'postgres', url: u.toString() },
     env: { DATABASE_URL: u.toString(), ROLLCALL_DATA_DIR: dataDir },
     async drop() {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      await withPgClient(url, (admin) => admin.query(`drop database if exists ${name} with (force)`));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,16 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/lib/project-root.ts';
+import { withPgClient } from './database.ts';
 
 export const repoRoot = projectRoot(import.meta.url);
 
 /** How to start node on a sibling module of `moduleUrl`: compiled (dist/bench) needs nothing, source needs tsx. */
-export const nodeArgsFor = (moduleUrl: string): string[] => (moduleUrl.endsWith('.ts') ? ['--import', 'tsx'] : []);
+export const nodeArgsFor = (moduleUrl: string): string[] => (moduleExt(moduleUrl) === '.ts' ? ['--import', 'tsx'] : []);
 
-/** The file of `name` (no extension) next to `moduleUrl`, in whichever form `moduleUrl` itself is (.ts or compiled .js). */
-export const siblingFile = (moduleUrl: string, name: string): string => fileURLToPath(new URL(`${name}${moduleUrl.endsWith('.ts') ? '.ts' : '.js'}`, moduleUrl));
+/** Whether a bench module runs from source (.ts, through tsx) or compiled (.js, `npm run bench`). */
+export const moduleExt = (moduleUrl: string): '.ts' | '.js' => (moduleUrl.endsWith('.ts') ? '.ts' : '.js');
+
+/** The file of `name` (no extension) next to `moduleUrl`, in the same form as `moduleUrl` itself. */
+export const siblingFile = (moduleUrl: string, name: string): string => fileURLToPath(new URL(`${name}${moduleExt(moduleUrl)}`, moduleUrl));
 
 export interface ServerProcess {
   readonly child: ChildProcess;
@@ -65,14 +68,8 @@ export function postgresCpuByPid(): Map<number, number> {
  */
 export async function databaseCpuSince(url: string | undefined, before: Map<number, number>): Promise<number> {
   if (!url) return 0;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-    return rows.reduce((sum, { pid }) => sum + Math.max(0, cpuSecondsOf(pid) - (before.get(pid) ?? 0)), 0);
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withPgClient(url, (client) => client.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()'));
+  return rows.reduce((sum, { pid }) => sum + Math.max(0, cpuSecondsOf(pid) - (before.get(pid) ?? 0)), 0);
 }
 
 /** Whole-machine CPU: busy and total jiffies, to tell whether a run saturated the machine. */
