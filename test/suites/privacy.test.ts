@@ -176,6 +176,30 @@ describe(`provider-only fields are never stored, and nothing personal is logged 
     expect(stored.slice(0, 20)).toEqual([]);
   }, 120_000);
 
+  it("a student's own class list holds each class's name and teachers, not its size; the teacher's holds the size", async () => {
+    const teacherBrowser = browsers.find((b): b is TestBrowser => b instanceof TestBrowser)!;
+    const roster = await t.ctx.store.roster.roster(cleverClasses[0]!);
+    // The last on the roster: the deletion tests below look for students who never signed in from the top.
+    const enrolled = roster[roster.length - 1]!;
+    const identity = (await t.ctx.store.identities.forUser(enrolled.id)).find((i) => i.provider === 'clever')!;
+    const browser = new RedirectBrowser(app, APP);
+    const start = new URL((await browser.get('/auth/clever/start')).location!);
+    const posted = await fetch(`${sims.clever.url}/oauth/authorize`, { method: 'POST', body: new URLSearchParams([...start.searchParams, ['user', identity.externalId]]), redirect: 'manual' });
+    expect(new URL((await browser.follow(posted.headers.get('location')!)).url).pathname).toBe('/student');
+    browsers.push(browser);
+
+    const mine = await browser.get('/api/classes');
+    expect(mine.status).toBe(200);
+    const listed = JSON.parse(mine.body).classes.find((c: { id: string }) => c.id === cleverClasses[0]);
+    expect(listed).toMatchObject({ name: expect.any(String), teachers: [`${maple.teachers[0]!.givenName} ${maple.teachers[0]!.familyName}`], studentCount: null });
+    const taught = (await teacherBrowser.get('/api/classes')).body.classes.find((c: { id: string }) => c.id === cleverClasses[0]);
+    expect(taught.studentCount).toBe(await t.ctx.store.roster.activeCount(cleverClasses[0]!));
+    expect(taught.studentCount).toBeGreaterThan(0);
+    // Support staff looking at the student see the sizes.
+    const operator = await t.ctx.services.support.userDetail({ kind: 'cli' }, enrolled.id);
+    expect(operator.classes.find((c) => c.id === cleverClasses[0])?.studentCount).toBe(taught.studentCount);
+  });
+
   it('nothing personal or secret was logged during the whole run', async () => {
     const names: string[] = [];
     for (const p of [...maple.students, ...maple.teachers]) names.push(`${p.givenName} ${p.familyName}`, p.familyName);
@@ -279,7 +303,7 @@ describe(`a district's export and deletion requests about a student (${engine})`
   it('deletes personal data but keeps the class whole: counts, enrollments, history, other students', async () => {
     const { user, externalId, sim } = await pickStudent();
     await t.ctx.services.sessions.start(user);
-    const classIds = (await t.ctx.store.classes.listForStudent(user.id)).map((c) => c.id);
+    const classIds = (await t.ctx.store.classes.listForStudent(user.id, { sizes: false })).map((c) => c.id);
     expect(classIds.length).toBeGreaterThan(0);
     const counts = await Promise.all(classIds.map(activeCount));
     const db = t.ctx.database.db;

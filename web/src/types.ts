@@ -123,7 +123,8 @@ export interface ClassSummary {
   id: string;
   name: string;
   source: ClassSource;
-  studentCount: number;
+  /** Null in a student's own list. */
+  studentCount: number | null;
   teachers: string[];
   term: Term | null;
   period: string | null;

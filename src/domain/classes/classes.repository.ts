@@ -170,25 +170,26 @@ export class ClassesRepository {
   }
 
   /**
-   * Classes with their active student count and current teachers, in one
-   * statement (My Classes is read on every visit, and by every student at 8:00).
+   * Classes with their current teachers and, unless `sizes` is false, their
+   * active student count, in one statement (My Classes is read on every
+   * visit, and by every student at 8:00).
    */
-  private summaryQuery() {
+  private summaryQuery(sizes: boolean) {
     return this.query().select([
-      sql<number>`(select count(*)::int from enrollments e where e.class_id = classes.id and e.status = 'active')`.as('student_count'),
+      sizes ? sql<number | null>`(select count(*)::int from enrollments e where e.class_id = classes.id and e.status = 'active')`.as('student_count') : sql<number | null>`null::int`.as('student_count'),
       sql<{ id: string; name: string }[] | null>`(select json_agg(json_build_object('id', u.id, 'name', u.name) order by ct.added_at)
         from class_teachers ct join users u on u.id = ct.user_id where ct.class_id = classes.id and ct.removed_at is null)`.as('teacher_list'),
     ]);
   }
 
-  private static toSummary(r: Row & { student_count: number; teacher_list: { id: string; name: string }[] | null }): ClassSummary {
+  private static toSummary(r: Row & { student_count: number | null; teacher_list: { id: string; name: string }[] | null }): ClassSummary {
     return { ...toClass(r), studentCount: r.student_count, teachers: r.teacher_list ?? [] };
   }
 
   async listForTeacher(userId: string): Promise<ClassSummary[]> {
     const { rows } = await executePrepared(
       this.db,
-      this.summaryQuery()
+      this.summaryQuery(true)
         .innerJoin('class_teachers', 'class_teachers.class_id', 'classes.id')
         .where('class_teachers.user_id', '=', userId)
         .where('class_teachers.removed_at', 'is', null)
@@ -199,10 +200,16 @@ export class ClassesRepository {
     return rows.map(ClassesRepository.toSummary);
   }
 
-  async listForStudent(userId: string): Promise<ClassSummary[]> {
+  /**
+   * A student's active classes. A student's own My Classes shows names and
+   * teachers, not class sizes (`sizes: false`: nothing a child's page does
+   * not show leaves the database, and the 8:00 storm skips a count per class);
+   * support staff looking at the student see the sizes.
+   */
+  async listForStudent(userId: string, options: { sizes: boolean }): Promise<ClassSummary[]> {
     const { rows } = await executePrepared(
       this.db,
-      this.summaryQuery()
+      this.summaryQuery(options.sizes)
         .innerJoin('enrollments', 'enrollments.class_id', 'classes.id')
         .where('enrollments.user_id', '=', userId)
         .where('enrollments.status', '=', 'active')

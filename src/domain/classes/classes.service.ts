@@ -23,7 +23,7 @@ export class ClassesService {
 
   async listMine(actor: Actor): Promise<ClassSummary[]> {
     const { classes } = this.deps.store;
-    return actor.user.role === 'student' ? classes.listForStudent(actor.user.id) : classes.listForTeacher(actor.user.id);
+    return actor.user.role === 'student' ? classes.listForStudent(actor.user.id, { sizes: false }) : classes.listForTeacher(actor.user.id);
   }
 
   /** A manual class: never touched by rostering. */

@@ -25,7 +25,8 @@ export interface ClassRecord {
 }
 
 export interface ClassSummary extends ClassRecord {
-  readonly studentCount: number;
+  /** Active students; null in a student's own list, which shows each class's name and teachers only. */
+  readonly studentCount: number | null;
   readonly teachers: readonly { id: string; name: string }[];
 }
 

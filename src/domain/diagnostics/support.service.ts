@@ -45,7 +45,7 @@ export class SupportService {
     const [identities, memberships, classes] = await Promise.all([
       store.identities.forUser(user.id),
       store.diagnostics.membershipsOf(user.id, user.role === 'student' ? null : user.email),
-      user.role === 'student' ? store.classes.listForStudent(user.id) : store.classes.listForTeacher(user.id),
+      user.role === 'student' ? store.classes.listForStudent(user.id, { sizes: true }) : store.classes.listForTeacher(user.id),
     ]);
     const withDistricts = await Promise.all(
       identities.map(async (i) => ({ ...i, districtName: (await store.integrations.findByTenant(i.provider, i.tenantKey))?.districtName ?? null })),

@@ -39,7 +39,7 @@ export function ClassCards({ classes }: { classes: ClassSummary[] }) {
     <ul className="class-list">
       {classes.map((c) => {
         const facts = [
-          plural(c.studentCount, 'student'),
+          c.studentCount === null ? null : plural(c.studentCount, 'student'),
           c.term ? formatTerm(c.term) : null,
           c.period ? periodLabel(c.period) : null,
         ].filter((f): f is string => f !== null);
