@@ -67,6 +67,13 @@ describe(`schema types match the migrated database (${engine})`, () => {
     expect(sorted(actual)).toEqual(sorted(expected));
   });
 
+  it('keeps every table crash-safe except the ten-minute sign-in flows', async () => {
+    const rows = await sql<{ relname: string }>`
+      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r' and c.relpersistence = 'u'`.execute(t.ctx.database.db);
+    expect(rows.rows.map((r) => r.relname)).toEqual(['auth_flows']);
+  });
+
   it('re-running the migrations changes nothing', async () => {
     const { migrateToLatest } = await import('../../src/db/migrator.ts');
     expect(await migrateToLatest(t.ctx.database.db)).toEqual([]);
