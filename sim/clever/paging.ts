@@ -102,7 +102,8 @@ export interface PageResult {
 export function readPage(segments: readonly Segment[], req: PageRequest): PageResult {
   const items =
     req.endingBefore !== undefined
-      ? take(backward(segments, req.endingBefore), req.limit).reverse()
+      ? // "last" is the end of the list (Clever's client libraries ask for the newest event so).
+        take(backward(segments, req.endingBefore === 'last' ? undefined : req.endingBefore), req.limit).reverse()
       : take(forward(segments, req.startingAfter), req.limit);
   const first = items[0];
   const hasPrev = first !== undefined && !backward(segments, first.id).next().done;

@@ -175,12 +175,40 @@ const event = (id: string, type: string, object: object, previous?: { inside?: o
 });
 
 describe('Clever adapter: events', () => {
-  it('currentCursor is the newest event id, or "" when there are none', async () => {
+  /** An events feed of e1…e3 (oldest first) that answers `ending_before=last` as `honour` says. */
+  const feed = (honour: 'newest' | 'ignored' | 'refused', events = ['e1', 'e2', 'e3']) => (req: Seen) => {
+    const q = req.url.searchParams;
+    if (q.get('ending_before') === 'last') {
+      if (honour === 'refused') return json({ message: 'invalid ending_before' }, { status: 400 });
+      return page('events', (honour === 'newest' ? events.slice(-1) : events.slice(0, 1)).map((id) => event(id, 'users.created', student(S1))));
+    }
+    const after = q.get('starting_after');
+    const rest = after === null ? events : events.slice(events.indexOf(after) + 1);
+    return page('events', rest.map((id) => event(id, 'users.created', student(S1))));
+  };
+
+  it('currentCursor asks for the newest event and checks that nothing follows it: two requests, not the whole feed', async () => {
     const { http, provider } = setup();
-    http.on('GET /v3.0/events', page('events', [event('e1', 'users.created', student(S1)), event('e2', 'users.created', student(S2))], '/v3.0/events?limit=10000&starting_after=e2'), page('events', []));
-    expect(await provider.currentCursor()).toBe('e2');
-    http.on('GET /v3.0/events', page('events', []));
+    http.on('GET /v3.0/events', feed('newest'));
+    expect(await provider.currentCursor()).toBe('e3');
+    expect(http.paths()).toEqual(['GET /v3.0/events?limit=1&ending_before=last', 'GET /v3.0/events?limit=10000&starting_after=e3']);
+  });
+
+  it('currentCursor still finds the newest event where ending_before=last is ignored or refused, and is "" for an empty feed', async () => {
+    for (const honour of ['ignored', 'refused'] as const) {
+      const { http, provider } = setup();
+      http.on('GET /v3.0/events', feed(honour));
+      expect(await provider.currentCursor(), honour).toBe('e3');
+    }
+    const { http, provider } = setup();
+    http.on('GET /v3.0/events', feed('newest', []));
     expect(await provider.currentCursor()).toBe('');
+  });
+
+  it('currentCursor does not hide an outage behind the fallback', async () => {
+    const { http, provider } = setup();
+    http.on('GET /v3.0/events', json({ message: 'down' }, { status: 503 }));
+    expect(await kindOf(provider.currentCursor())).toBe('unavailable');
   });
 
   it('maps user, section and term events, skipping unknown types with a warning', async () => {

@@ -219,6 +219,9 @@ describe('Clever events feed', () => {
     const next = first.links.find((l) => l.rel === 'next')!.uri;
     const second = (await clever<{ data: { data: Event }[] }>(next)).body.data.map((x) => x.data.id);
     expect(second).toEqual(all.slice(2, 4).map((e) => e.id));
+    // ending_before=last: the newest page, as Clever's client libraries read the newest event.
+    const newest = (await clever<{ data: { data: Event }[] }>('/v3.0/events?ending_before=last&limit=1')).body.data.map((x) => x.data.id);
+    expect(newest).toEqual([all[all.length - 1]!.id]);
 
     const users = (await clever<{ data: { data: Event }[] }>('/v3.0/events?record_type=users&limit=1000')).body.data;
     expect(users.every((x) => x.data.type.startsWith('users.'))).toBe(true);

@@ -248,13 +248,7 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
     },
 
     async currentCursor() {
-      // Clever documents no "latest event" query: the feed is oldest → newest,
-      // so the newest event is the last item of the last page.
-      let last = '';
-      for await (const page of api.pages('/events', { limit: COUNT_PAGE })) {
-        for (const event of page.records) last = str(event['id']) ?? last;
-      }
-      return last;
+      return newestEventId(api);
     },
 
     async *changesSince(cursor): AsyncGenerator<ChangePage> {
@@ -284,4 +278,30 @@ export function createCleverProvider(config: CleverProviderConfig): RosterProvid
       if (!yielded) yield { changes: [], cursor: position, warnings: [] };
     },
   };
+}
+
+/**
+ * The newest event's id ('' for an empty feed). Clever's list paging takes
+ * `ending_before=last` for the newest page, and its client libraries ask for
+ * the newest event with `/events?ending_before=last&limit=1`; the Events pages
+ * do not list it, so its answer is only where the walk starts: the feed is
+ * then read forward from it to its end. Against Clever that is one empty page
+ * instead of the whole 30-day feed; a server that ignores the parameter costs
+ * the whole feed, and one that refuses it (400, or 404 for an id it does not
+ * know) is read from the start, as before.
+ */
+async function newestEventId(api: CleverApi): Promise<string> {
+  let last = '';
+  try {
+    for await (const page of api.pages('/events', { limit: '1', ending_before: 'last' })) {
+      last = str(page.records[page.records.length - 1]?.['id']) ?? '';
+      break;
+    }
+  } catch (err) {
+    if (!(err instanceof ProviderError) || (err.kind !== 'bad_data' && err.kind !== 'not_found')) throw err;
+  }
+  for await (const page of api.pages('/events', { limit: COUNT_PAGE, ...(last === '' ? {} : { starting_after: last }) })) {
+    for (const event of page.records) last = str(event['id']) ?? last;
+  }
+  return last;
 }
