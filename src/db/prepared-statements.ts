@@ -25,8 +25,8 @@ export function executePrepared<R>(db: Kysely<DB>, query: CompiledQuery<R>): Pro
   return db.executeQuery(query);
 }
 
-/** The name a text is prepared under, if it is (tests). */
-export const preparedName = (text: string): string | undefined => names.get(text);
+/** Every text registered so far, with the name it is prepared under (tests). */
+export const preparedNames = (): ReadonlyMap<string, string> => names;
 
 /** PostgreSQL's answer when a migration changed what a prepared `select *` returns. */
 const isStalePlan = (error: unknown) => (error as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((error as Error).message));
