@@ -18,6 +18,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { createRosterProvider } from '../src/providers/index.ts';
 import { sectionFields } from '../src/domain/rostering/roster-mapping.ts';
 import type { DatabaseTarget } from '../src/db/database.ts';
+import { withPgClient } from './support/database.ts';
 import { nodeArgsFor } from './support/processes.ts';
 import { note, num, printTable, ratio, verdict } from './support/report.ts';
 
@@ -27,24 +28,23 @@ const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:
 
 async function postgresTarget(): Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> {
   const name = `rollcall_syncbench_${randomBytes(5).toString('hex')}`;
+  // Not withPgClient: only a failure to connect means "no PostgreSQL here, PGlite only"; a failed create is an error.
   const admin = new pg.Client({ connectionString: PG_URL });
   try {
     await admin.connect();
   } catch {
     return null;
   }
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return {
     target: { kind: 'postgres', url: u.toString() },
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    drop: async () => void (await withPgClient(PG_URL, (c) => c.query(`drop database if exists ${name} with (force)`))),
   };
 }
 
@@ -77,11 +77,10 @@ async function copyFloor(ctx: AppContext, rows: string[]): Promise<number> {
   const started = performance.now();
   const text = rows.join('\n') + '\n';
   if (ctx.database.kind === 'postgres') {
-    const client = new pg.Client({ connectionString: ctx.database.url });
-    await client.connect();
-    await client.query('create temporary table copy_floor (a text, b text, c text)');
-    await pipeline(Readable.from([text]), client.query(copyFrom('copy copy_floor from stdin')));
-    await client.end();
+    await withPgClient(ctx.database.url!, async (client) => {
+      await client.query('create temporary table copy_floor (a text, b text, c text)');
+      await pipeline(Readable.from([text]), client.query(copyFrom('copy copy_floor from stdin')));
+    });
   } else {
     const lite = ctx.database.pglite!;
     await lite.query('create table if not exists copy_floor (a text, b text, c text)');
