@@ -178,9 +178,6 @@ export async function run(args: readonly string[]): Promise<void> {
 
     // BENCH_PROFILE=<dir> writes V8 CPU profiles of the server under test and of the floor there (open them in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    // Give the seeding connections' statistics time to reach the stats views (flushed as backends exit).
-    if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
-    const stats0 = await databaseStats(db.env.DATABASE_URL);
     server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
     floor = await startServer(
       [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')],
@@ -203,6 +200,10 @@ export async function run(args: readonly string[]): Promise<void> {
     // empty (a sequential scan) stays until the next ANALYZE; a fresh bench database would otherwise
     // measure that first minute instead of a running service.
     if (db.env.DATABASE_URL) await withPgClient(db.env.DATABASE_URL, (client) => client.query('analyze'));
+    // The activity counters cover the measured rounds only. A backend that goes idle reports its counts
+    // within PostgreSQL's idle flush interval (10 s), so wait that out before the snapshot.
+    if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 11_000));
+    const stats0 = await databaseStats(db.env.DATABASE_URL);
     const rollcallParts: StormResult[] = [];
     const floorParts: StormResult[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -221,7 +222,7 @@ export async function run(args: readonly string[]): Promise<void> {
     await floor.stop();
     floor = undefined;
     if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
-    const dbStats = describeDbStats(stats0, await databaseStats(db.env.DATABASE_URL), warmup + total);
+    const dbStats = describeDbStats(stats0, await databaseStats(db.env.DATABASE_URL), total);
 
     const r = summarize(rollcall.latenciesMs);
     const f = summarize(base.latenciesMs);
@@ -238,7 +239,7 @@ export async function run(args: readonly string[]): Promise<void> {
     );
     note(`targets: ≥ 500 sign-ins/s: ${verdict(rRate >= 500)} (${num(rRate)}); p99 ≤ 250 ms: ${verdict(r.p99 <= 250)} (${ms(r.p99)}); within 2× of the floor: ${verdict(fRate / rRate <= 2 && r.p99 / f.p99 <= 2)} (throughput ${ratio(fRate, rRate)} slower, p99 ${ratio(r.p99, f.p99)})`);
     note('(throughput ratio = floor ÷ Rollcall, so 1.00× means as fast as the floor; latency ratios = Rollcall ÷ floor)');
-    if (dbStats !== undefined) note(`database activity per Rollcall sign-in (warm-up included; transactions, rows, table scans): ${dbStats}`);
+    if (dbStats !== undefined) note(`database activity per measured Rollcall sign-in (transactions, rows, table scans): ${dbStats}`);
     note('(bench CPU = this process: the virtual browsers and the provider simulators, which share the machine with the server under test)');
     if (rollcall.firstError) note(`first Rollcall error: ${rollcall.firstError}`);
     if (base.firstError) note(`first floor error: ${base.firstError}`);
