@@ -119,6 +119,16 @@ async function storm(origin: string, server: ServerProcess, students: readonly S
   return { benchCpuMs, serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
 }
 
+/** The database floor's row, and Rollcall's ratios to it. */
+function dbFloorRows(dbBase: StormResult, rss: number, rollcall: StormResult, r: ReturnType<typeof summarize>, rRate: number): string[][] {
+  const d = summarize(dbBase.latenciesMs);
+  const dRate = dbBase.completed / dbBase.seconds;
+  return [
+    ['database floor (same round trips + the same 5 statements)', num(dRate), ms(d.p50), ms(d.p95), ms(d.p99), ms(d.max), String(dbBase.errors), num(dbBase.serverCpuMs, 1), num(dbBase.dbCpuMs, 1), num(dbBase.benchCpuMs, 1), `${num(dbBase.machineBusy)} %`, num(rss)],
+    ['Rollcall ÷ database floor', ratio(dRate, rRate), ratio(r.p50, d.p50), ratio(r.p95, d.p95), ratio(r.p99, d.p99), '', '', ratio(rollcall.serverCpuMs, dbBase.serverCpuMs), ratio(rollcall.dbCpuMs, dbBase.dbCpuMs), ratio(rollcall.benchCpuMs, dbBase.benchCpuMs), '', ''],
+  ];
+}
+
 /** Several storms as one: sums, latencies pooled, CPU figures weighted by completed sign-ins. */
 function combine(parts: readonly StormResult[]): StormResult {
   const completed = parts.reduce((a, p) => a + p.completed, 0);
@@ -152,14 +162,17 @@ export async function run(args: readonly string[]): Promise<void> {
 
   const db = await benchDatabase();
   const [rollcallPort, floorPort] = [await freePort(), await freePort()];
+  const dbFloorPort = db.env.DATABASE_URL ? await freePort() : undefined;
   const rollcallUrl = `http://127.0.0.1:${rollcallPort}`;
   const floorUrl = `http://127.0.0.1:${floorPort}`;
-  const sims = await startBenchSimulators([rollcallUrl, floorUrl], size);
+  const dbFloorUrl = dbFloorPort ? `http://127.0.0.1:${dbFloorPort}` : undefined;
+  const sims = await startBenchSimulators([rollcallUrl, floorUrl, ...(dbFloorUrl ? [dbFloorUrl] : [])], size);
   const info = sims.districts[0]!;
   const key = newKey();
   const env = rollcallEnv(sims, rollcallUrl, key);
   let server: ServerProcess | undefined;
   let floor: ServerProcess | undefined;
+  let dbFloor: ServerProcess | undefined;
   try {
     // A district at the start of a school year: every teacher imported every section, so each student has an account and classes.
     const setup = performance.now();
@@ -172,6 +185,8 @@ export async function run(args: readonly string[]): Promise<void> {
     // statistics the planner reads whole indexes (e.g. every active enrollment for one student's class list).
     await sql`analyze`.execute(ctx.database.db);
     await ctx.close();
+    // The database floor works on a copy of the seeded database, so the activity counters below stay Rollcall's alone.
+    const dbFloorDatabase = db.copy && dbFloorUrl ? await db.copy() : undefined;
     // Alternate providers so both flows share the storm evenly.
     const students = clever.flatMap((s, i) => (classlink[i] ? [s, classlink[i]] : [s]));
     note(`\nsign-in storm on ${db.label}: ${students.length / 2} students per provider, ${sections} imported sections (set-up ${num((performance.now() - setup) / 1000, 1)} s); ${total} sign-ins, ${concurrency} at a time, after ${warmup} warm-up sign-ins`);
@@ -179,48 +194,62 @@ export async function run(args: readonly string[]): Promise<void> {
     // BENCH_PROFILE=<dir> writes V8 CPU profiles of the server under test and of the floor there (open them in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
     server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
-    floor = await startServer(
-      [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')],
-      {
-        PORT: String(floorPort),
-        PUBLIC_URL: floorUrl,
-        CLEVER_URL: sims.clever.url,
-        CLASSLINK_URL: sims.classlink.url,
-        CLEVER_CLIENT_ID: CLIENTS.clever.clientId,
-        CLEVER_CLIENT_SECRET: CLIENTS.clever.clientSecret,
-        CLASSLINK_CLIENT_ID: CLIENTS.classlink.clientId,
-        CLASSLINK_CLIENT_SECRET: CLIENTS.classlink.clientSecret,
-      },
-      `${floorUrl}/healthz`,
-    );
+    const floorEnv = (port: number, url: string) => ({
+      PORT: String(port),
+      PUBLIC_URL: url,
+      CLEVER_URL: sims.clever.url,
+      CLASSLINK_URL: sims.classlink.url,
+      CLEVER_CLIENT_ID: CLIENTS.clever.clientId,
+      CLEVER_CLIENT_SECRET: CLIENTS.clever.clientSecret,
+      CLASSLINK_CLIENT_ID: CLIENTS.classlink.clientId,
+      CLASSLINK_CLIENT_SECRET: CLIENTS.classlink.clientSecret,
+    });
+    const floorArgs = [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')];
+    floor = await startServer(floorArgs, floorEnv(floorPort, floorUrl), `${floorUrl}/healthz`);
+    // On PostgreSQL, a second floor makes Rollcall's five database round trips too, with bare pg: what is left
+    // between it and Rollcall is Rollcall's own code. The issue's target stays against the plain floor.
+    if (dbFloorDatabase && dbFloorUrl) {
+      dbFloor = await startServer(
+        floorArgs,
+        { ...floorEnv(dbFloorPort!, dbFloorUrl), DATABASE_URL: dbFloorDatabase, CLEVER_TENANT_KEY: info.cleverDistrictId, CLASSLINK_TENANT_KEY: info.classlinkTenantId },
+        `${dbFloorUrl}/healthz`,
+      );
+    }
     await storm(rollcallUrl, server, students, warmup, concurrency, 0);
     await storm(floorUrl, floor, students, warmup, concurrency, 0);
+    if (dbFloor) await storm(dbFloorUrl!, dbFloor, students, warmup, concurrency, 0);
     // What autovacuum does within its first minute on a live database: statistics for the tables the
     // warm-up grew (sessions). The sign-in statements are prepared, and a plan made while a table was
     // empty (a sequential scan) stays until the next ANALYZE; a fresh bench database would otherwise
     // measure that first minute instead of a running service.
-    if (db.env.DATABASE_URL) await withPgClient(db.env.DATABASE_URL, (client) => client.query('analyze'));
+    for (const url of [db.env.DATABASE_URL, dbFloorDatabase]) if (url) await withPgClient(url, (client) => client.query('analyze'));
     // The activity counters cover the measured rounds only. A backend that goes idle reports its counts
     // within PostgreSQL's idle flush interval (10 s), so wait that out before the snapshot.
     if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 11_000));
     const stats0 = await databaseStats(db.env.DATABASE_URL);
     const rollcallParts: StormResult[] = [];
     const floorParts: StormResult[] = [];
+    const dbFloorParts: StormResult[] = [];
     for (let round = 0; round < rounds; round++) {
       const from = Math.floor((total * round) / rounds);
       const n = Math.floor((total * (round + 1)) / rounds) - from;
       // Same students, same client code, same simulators: only the server differs.
       rollcallParts.push(await storm(rollcallUrl, server, students, n, concurrency, warmup + from, db.env.DATABASE_URL));
       floorParts.push(await storm(floorUrl, floor, students, n, concurrency, warmup + from));
+      if (dbFloor) dbFloorParts.push(await storm(dbFloorUrl!, dbFloor, students, n, concurrency, warmup + from, dbFloorDatabase));
     }
     const rollcall = combine(rollcallParts);
     const base = combine(floorParts);
+    const dbBase = dbFloor ? combine(dbFloorParts) : undefined;
     const rollcallRss = server.peakRssMb();
     const floorRss = floor.peakRssMb();
+    const dbFloorRss = dbFloor?.peakRssMb();
     await server.stop();
     server = undefined;
     await floor.stop();
     floor = undefined;
+    await dbFloor?.stop();
+    dbFloor = undefined;
     if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
     const dbStats = describeDbStats(stats0, await databaseStats(db.env.DATABASE_URL), total);
 
@@ -229,23 +258,27 @@ export async function run(args: readonly string[]): Promise<void> {
     const rRate = rollcall.completed / rollcall.seconds;
     const fRate = base.completed / base.seconds;
     printTable(
-      `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins each (Clever and ClassLink alternating; Rollcall and floor in ${rounds} alternating rounds)`,
+      `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins each (Clever and ClassLink alternating; Rollcall and the floors in ${rounds} alternating rounds)`,
       ['', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/sign-in', 'PostgreSQL CPU ms/sign-in', 'bench CPU ms/sign-in', 'machine busy', 'peak RSS MB'],
       [
         ['Rollcall', num(rRate), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), String(rollcall.errors), num(rollcall.serverCpuMs, 1), num(rollcall.dbCpuMs, 1), num(rollcall.benchCpuMs, 1), `${num(rollcall.machineBusy)} %`, num(rollcallRss)],
         ['floor (minimal Fastify, same round trips)', num(fRate), ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max), String(base.errors), num(base.serverCpuMs, 1), num(base.dbCpuMs, 1), num(base.benchCpuMs, 1), `${num(base.machineBusy)} %`, num(floorRss)],
         ['Rollcall ÷ floor', ratio(fRate, rRate), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, base.serverCpuMs), '', ratio(rollcall.benchCpuMs, base.benchCpuMs), '', ''],
+        ...(dbBase ? dbFloorRows(dbBase, dbFloorRss ?? Number.NaN, rollcall, r, rRate) : []),
       ],
     );
     note(`targets: ≥ 500 sign-ins/s: ${verdict(rRate >= 500)} (${num(rRate)}); p99 ≤ 250 ms: ${verdict(r.p99 <= 250)} (${ms(r.p99)}); within 2× of the floor: ${verdict(fRate / rRate <= 2 && r.p99 / f.p99 <= 2)} (throughput ${ratio(fRate, rRate)} slower, p99 ${ratio(r.p99, f.p99)})`);
     note('(throughput ratio = floor ÷ Rollcall, so 1.00× means as fast as the floor; latency ratios = Rollcall ÷ floor)');
     if (dbStats !== undefined) note(`database activity per measured Rollcall sign-in (transactions, rows, table scans): ${dbStats}`);
     note('(bench CPU = this process: the virtual browsers and the provider simulators, which share the machine with the server under test)');
+    if (dbBase) note('(database floor = the floor plus the five database round trips of a Rollcall sign-in, as bare pg prepared statements on a copy of the bench database: what separates it from Rollcall is Rollcall\'s own code; the targets above stay against the plain floor, as the issue sets them)');
     if (rollcall.firstError) note(`first Rollcall error: ${rollcall.firstError}`);
     if (base.firstError) note(`first floor error: ${base.firstError}`);
+    if (dbBase?.firstError) note(`first database floor error: ${dbBase.firstError}`);
   } finally {
     await server?.stop();
     await floor?.stop();
+    await dbFloor?.stop();
     await sims.close();
     await db.drop();
   }

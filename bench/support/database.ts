@@ -15,6 +15,12 @@ export interface BenchDatabase {
   readonly target: DatabaseTarget;
   /** The environment a `rollcall` child process needs to open the same database. */
   readonly env: Record<string, string>;
+  /**
+   * PostgreSQL only: a second database with this one's contents (CREATE DATABASE … TEMPLATE, so nothing
+   * may be connected to this one meanwhile), for a server measured beside Rollcall without sharing its
+   * tables' activity counters. Dropped with this one.
+   */
+  readonly copy?: () => Promise<string>;
   drop(): Promise<void>;
 }
 
@@ -42,15 +48,25 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   }
   const name = `rollcall_bench_${randomBytes(6).toString('hex')}`;
   await withPgClient(url, (admin) => admin.query(`create database ${name}`));
-  const u = new URL(url);
-  u.pathname = `/${name}`;
+  const urlOf = (database: string) => {
+    const u = new URL(url);
+    u.pathname = `/${database}`;
+    return u.toString();
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+  const copies: string[] = [];
   return {
     label: 'postgres',
-    target: { kind: 'postgres', url: u.toString() },
-    env: { DATABASE_URL: u.toString(), ROLLCALL_DATA_DIR: dataDir },
+    target: { kind: 'postgres', url: urlOf(name) },
+    env: { DATABASE_URL: urlOf(name), ROLLCALL_DATA_DIR: dataDir },
+    async copy() {
+      const copyName = `${name}_copy${copies.length + 1}`;
+      await withPgClient(url, (admin) => admin.query(`create database ${copyName} template ${name}`));
+      copies.push(copyName);
+      return urlOf(copyName);
+    },
     async drop() {
-      await withPgClient(url, (admin) => admin.query(`drop database if exists ${name} with (force)`));
+      for (const database of [...copies, name]) await withPgClient(url, (admin) => admin.query(`drop database if exists ${database} with (force)`));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
