@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_classes.ts';
 import * as m0004 from './migrations/0004_sync.ts';
 import * as m0005 from './migrations/0005_roster_writes_without_key_locks.ts';
 import * as m0006 from './migrations/0006_auth_flows_unlogged.ts';
+import * as m0007 from './migrations/0007_admin_user_indexes.ts';
 
 /** Forward-only: migrations have no `down`, and names sort in the order they ran. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_sync': m0004,
   '0005_roster_writes_without_key_locks': m0005,
   '0006_auth_flows_unlogged': m0006,
+  '0007_admin_user_indexes': m0007,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
