@@ -62,7 +62,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // Same rule as CSP frame-ancestors 'none', for browsers that only read the older header.
     xFrameOptions: { action: 'deny' },
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, () => done()));
+  // helmet reports a header it could not build through next(err); pass it on rather than answer without it.
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   await app.register(cookie, { secret: ctx.cookieKey.toString('base64') });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
