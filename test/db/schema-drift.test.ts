@@ -49,6 +49,24 @@ const expected: { [T in keyof DB]: readonly string[] } = {
   auth_flows: columnsOf<DB['auth_flows']>()(['state_hash', 'provider', 'purpose', 'code_verifier', 'nonce', 'user_id', 'return_to', 'created_at', 'expires_at']),
 };
 
+/**
+ * The columns the app reads a user's rows by, on paths every request or
+ * sign-in takes. A table keyed by (district, user) or (license, user) cannot
+ * use its key for "this user's rows": without an index leading with the user
+ * column, the session lookup read all of district_admins and license_admins on
+ * every request (0.97 ms instead of 0.17 ms at 3,000 + 5,000 admins).
+ */
+const readByUser: readonly (readonly [table: keyof DB, column: 'user_id'])[] = [
+  ['sessions', 'user_id'],
+  ['district_admins', 'user_id'],
+  ['license_admins', 'user_id'],
+  ['license_members', 'user_id'],
+  ['identities', 'user_id'],
+  ['class_teachers', 'user_id'],
+  ['enrollments', 'user_id'],
+  ['email_tokens', 'user_id'],
+];
+
 let t: TestContext;
 beforeAll(async () => {
   t = await createTestContext();
@@ -72,6 +90,17 @@ describe(`schema types match the migrated database (${engine})`, () => {
       select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind = 'r' and c.relpersistence = 'u'`.execute(t.ctx.database.db);
     expect(rows.rows.map((r) => r.relname)).toEqual(['auth_flows']);
+  });
+
+  it('has an index leading with the user column on every table read by user', async () => {
+    const { rows } = await sql<{ table_name: string; column_name: string }>`
+      select c.relname as table_name, a.attname as column_name
+      from pg_index i
+      join pg_class c on c.oid = i.indrelid
+      join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+      join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]`.execute(t.ctx.database.db);
+    const leading = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
+    expect(readByUser.map(([table, column]) => `${table}.${column}`).filter((key) => !leading.has(key))).toEqual([]);
   });
 
   it('re-running the migrations changes nothing', async () => {
