@@ -5,11 +5,7 @@ import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { pipeline } from 'node:stream/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startSimulators } from '../sim/index.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -18,7 +14,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { createRosterProvider } from '../src/providers/index.ts';
 import { sectionFields } from '../src/domain/rostering/roster-mapping.ts';
 import type { DatabaseTarget } from '../src/db/database.ts';
-import { withPgClient } from './support/database.ts';
+import { pgliteBenchDatabase, postgresBenchDatabase, withPgClient, type BenchDatabase } from './support/database.ts';
 import { nodeArgsFor } from './support/processes.ts';
 import { note, num, printTable, ratio, verdict } from './support/report.ts';
 
@@ -26,31 +22,15 @@ export const description = 'Full reconciliation, no-change re-sync and a 1,000-c
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function postgresTarget(): Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> {
-  const name = `rollcall_syncbench_${randomBytes(5).toString('hex')}`;
-  // Not withPgClient: only a failure to connect means "no PostgreSQL here, PGlite only"; a failed create is an error.
-  const admin = new pg.Client({ connectionString: PG_URL });
+/** A throw-away database on the PostgreSQL server at PG_URL, or null when none answers there (PGlite only then). */
+async function postgresDatabase(): Promise<BenchDatabase | null> {
+  // Only a failure to connect means "no PostgreSQL here"; a failed create stays an error.
   try {
-    await admin.connect();
+    await withPgClient(PG_URL, async () => undefined);
   } catch {
     return null;
   }
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(PG_URL);
-  u.pathname = `/${name}`;
-  return {
-    target: { kind: 'postgres', url: u.toString() },
-    drop: async () => void (await withPgClient(PG_URL, (c) => c.query(`drop database if exists ${name} with (force)`))),
-  };
-}
-
-function pgliteTarget(): { target: DatabaseTarget; drop(): Promise<void> } {
-  const dir = mkdtempSync(join(tmpdir(), 'rollcall-syncbench-'));
-  return { target: { kind: 'pglite', dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  return postgresBenchDatabase(PG_URL);
 }
 
 // A full collection before each measured run, so a peak is the run's own memory, not garbage the
@@ -214,9 +194,9 @@ export async function run(args: readonly string[]): Promise<void> {
   const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [10_000, 50_000, 100_000];
   const enginesAt = args.indexOf('--engines');
   const only = enginesAt >= 0 ? args[enginesAt + 1]!.split(',') : ['postgres', 'pglite'];
-  const engines: { name: string; make: () => Promise<{ target: DatabaseTarget; drop(): Promise<void> } | null> }[] = [
-    { name: 'postgres', make: postgresTarget },
-    { name: 'pglite', make: async () => pgliteTarget() },
+  const engines: { name: string; make: () => Promise<BenchDatabase | null> }[] = [
+    { name: 'postgres', make: postgresDatabase },
+    { name: 'pglite', make: async () => pgliteBenchDatabase() },
   ].filter((e) => only.includes(e.name));
   const results = [];
   for (const engine of engines) {

@@ -35,17 +35,25 @@ export async function withPgClient<T>(url: string, work: (client: pg.Client) => 
   }
 }
 
+/** PostgreSQL when BENCH_DATABASE_URL names a server, else PGlite. */
 export async function benchDatabase(): Promise<BenchDatabase> {
   const url = process.env.BENCH_DATABASE_URL;
-  if (!url) {
-    const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
-    return {
-      label: 'pglite',
-      target: { kind: 'pglite', dataDir: dir },
-      env: { ROLLCALL_DATA_DIR: dir },
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
-  }
+  return url ? postgresBenchDatabase(url) : pgliteBenchDatabase();
+}
+
+/** An embedded PGlite in a temporary data directory (on disk, as `rollcall` runs it). */
+export function pgliteBenchDatabase(): BenchDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'rollcall-bench-'));
+  return {
+    label: 'pglite',
+    target: { kind: 'pglite', dataDir: dir },
+    env: { ROLLCALL_DATA_DIR: dir },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A throw-away database on the PostgreSQL server `url` names, dropped (with its copies) by drop(). */
+export async function postgresBenchDatabase(url: string): Promise<BenchDatabase> {
   const name = `rollcall_bench_${randomBytes(6).toString('hex')}`;
   await withPgClient(url, (admin) => admin.query(`create database ${name}`));
   const urlOf = (database: string) => {
