@@ -119,14 +119,28 @@ async function storm(origin: string, server: ServerProcess, students: readonly S
   return { benchCpuMs, serverCpuMs, dbCpuMs, machineBusy, completed: latenciesMs.length, errors, firstError, seconds: (performance.now() - started) / 1000, latenciesMs };
 }
 
-/** The database floor's row, and Rollcall's ratios to it. */
-function dbFloorRows(dbBase: StormResult, rss: number, rollcall: StormResult, r: ReturnType<typeof summarize>, rRate: number): string[][] {
-  const d = summarize(dbBase.latenciesMs);
-  const dRate = dbBase.completed / dbBase.seconds;
-  return [
-    ['database floor (same round trips + the same 5 statements)', num(dRate), ms(d.p50), ms(d.p95), ms(d.p99), ms(d.max), String(dbBase.errors), num(dbBase.serverCpuMs, 1), num(dbBase.dbCpuMs, 1), num(dbBase.benchCpuMs, 1), `${num(dbBase.machineBusy)} %`, num(rss)],
-    ['Rollcall ÷ database floor', ratio(dRate, rRate), ratio(r.p50, d.p50), ratio(r.p95, d.p95), ratio(r.p99, d.p99), '', '', ratio(rollcall.serverCpuMs, dbBase.serverCpuMs), ratio(rollcall.dbCpuMs, dbBase.dbCpuMs), ratio(rollcall.benchCpuMs, dbBase.benchCpuMs), '', ''],
-  ];
+/** A server the storm runs against, and the rounds it has run. */
+interface Contender {
+  readonly label: string;
+  readonly url: string;
+  readonly server: ServerProcess;
+  /** The PostgreSQL database it works on, whose backends' CPU is its own; none for the plain floor, and on PGlite (inside the server). */
+  readonly databaseUrl?: string;
+  readonly parts: StormResult[];
+}
+
+const rate = (r: StormResult): number => r.completed / r.seconds;
+
+function resultRow(label: string, result: StormResult, rssMb: number): string[] {
+  const s = summarize(result.latenciesMs);
+  return [label, num(rate(result)), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), String(result.errors), num(result.serverCpuMs, 1), num(result.dbCpuMs, 1), num(result.benchCpuMs, 1), `${num(result.machineBusy)} %`, num(rssMb)];
+}
+
+/** Rollcall against a floor: throughput as floor ÷ Rollcall, latencies and CPU as Rollcall ÷ floor. */
+function ratioRow(label: string, rollcall: StormResult, floor: StormResult): string[] {
+  const r = summarize(rollcall.latenciesMs);
+  const f = summarize(floor.latenciesMs);
+  return [label, ratio(rate(floor), rate(rollcall)), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, floor.serverCpuMs), ratio(rollcall.dbCpuMs, floor.dbCpuMs), ratio(rollcall.benchCpuMs, floor.benchCpuMs), '', ''];
 }
 
 /** Several storms as one: sums, latencies pooled, CPU figures weighted by completed sign-ins. */
@@ -161,18 +175,22 @@ export async function run(args: readonly string[]): Promise<void> {
   const rounds = Math.min(total, option(args, 'rounds', 4));
 
   const db = await benchDatabase();
-  const [rollcallPort, floorPort] = [await freePort(), await freePort()];
-  const dbFloorPort = db.env.DATABASE_URL ? await freePort() : undefined;
-  const rollcallUrl = `http://127.0.0.1:${rollcallPort}`;
-  const floorUrl = `http://127.0.0.1:${floorPort}`;
-  const dbFloorUrl = dbFloorPort ? `http://127.0.0.1:${dbFloorPort}` : undefined;
+  const origin = async () => `http://127.0.0.1:${await freePort()}`;
+  const rollcallUrl = await origin();
+  const floorUrl = await origin();
+  // On PostgreSQL, a second floor makes Rollcall's five database round trips too, with bare pg: what is left
+  // between it and Rollcall is Rollcall's own code. The issue's target stays against the plain floor.
+  const dbFloorUrl = db.copy ? await origin() : undefined;
   const sims = await startBenchSimulators([rollcallUrl, floorUrl, ...(dbFloorUrl ? [dbFloorUrl] : [])], size);
   const info = sims.districts[0]!;
   const key = newKey();
   const env = rollcallEnv(sims, rollcallUrl, key);
-  let server: ServerProcess | undefined;
-  let floor: ServerProcess | undefined;
-  let dbFloor: ServerProcess | undefined;
+  const started: ServerProcess[] = [];
+  const start = async (args: readonly string[], serverEnv: Record<string, string>, url: string) => {
+    const server = await startServer(args, serverEnv, `${url}/healthz`);
+    started.push(server);
+    return server;
+  };
   try {
     // A district at the start of a school year: every teacher imported every section, so each student has an account and classes.
     const setup = performance.now();
@@ -186,16 +204,16 @@ export async function run(args: readonly string[]): Promise<void> {
     await sql`analyze`.execute(ctx.database.db);
     await ctx.close();
     // The database floor works on a copy of the seeded database, so the activity counters below stay Rollcall's alone.
-    const dbFloorDatabase = db.copy && dbFloorUrl ? await db.copy() : undefined;
+    const dbFloorDatabase = dbFloorUrl ? await db.copy!() : undefined;
     // Alternate providers so both flows share the storm evenly.
     const students = clever.flatMap((s, i) => (classlink[i] ? [s, classlink[i]] : [s]));
     note(`\nsign-in storm on ${db.label}: ${students.length / 2} students per provider, ${sections} imported sections (set-up ${num((performance.now() - setup) / 1000, 1)} s); ${total} sign-ins, ${concurrency} at a time, after ${warmup} warm-up sign-ins`);
 
-    // BENCH_PROFILE=<dir> writes V8 CPU profiles of the server under test and of the floor there (open them in Chrome DevTools).
+    // BENCH_PROFILE=<dir> writes V8 CPU profiles of the server under test and of the floors there (open them in Chrome DevTools).
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    server = await startServer([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: String(rollcallPort), LOG_LEVEL: 'info' }, `${rollcallUrl}/healthz`);
-    const floorEnv = (port: number, url: string) => ({
-      PORT: String(port),
+    const floorArgs = [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')];
+    const floorEnv = (url: string) => ({
+      PORT: new URL(url).port,
       PUBLIC_URL: url,
       CLEVER_URL: sims.clever.url,
       CLASSLINK_URL: sims.classlink.url,
@@ -204,81 +222,58 @@ export async function run(args: readonly string[]): Promise<void> {
       CLASSLINK_CLIENT_ID: CLIENTS.classlink.clientId,
       CLASSLINK_CLIENT_SECRET: CLIENTS.classlink.clientSecret,
     });
-    const floorArgs = [...profile, ...nodeArgsFor(import.meta.url), siblingFile(import.meta.url, './support/floor-server')];
-    floor = await startServer(floorArgs, floorEnv(floorPort, floorUrl), `${floorUrl}/healthz`);
-    // On PostgreSQL, a second floor makes Rollcall's five database round trips too, with bare pg: what is left
-    // between it and Rollcall is Rollcall's own code. The issue's target stays against the plain floor.
-    if (dbFloorDatabase && dbFloorUrl) {
-      dbFloor = await startServer(
-        floorArgs,
-        { ...floorEnv(dbFloorPort!, dbFloorUrl), DATABASE_URL: dbFloorDatabase, CLEVER_TENANT_KEY: info.cleverDistrictId, CLASSLINK_TENANT_KEY: info.classlinkTenantId },
-        `${dbFloorUrl}/healthz`,
-      );
+    const rollcallServer = await start([...profile, 'bin/rollcall.mjs', 'serve'], { ...env, ...db.env, HOST: '127.0.0.1', PORT: new URL(rollcallUrl).port, LOG_LEVEL: 'info' }, rollcallUrl);
+    const contenders: Contender[] = [
+      { label: 'Rollcall', url: rollcallUrl, server: rollcallServer, parts: [], ...(db.env.DATABASE_URL ? { databaseUrl: db.env.DATABASE_URL } : {}) },
+      { label: 'floor (minimal Fastify, same round trips)', url: floorUrl, server: await start(floorArgs, floorEnv(floorUrl), floorUrl), parts: [] },
+    ];
+    if (dbFloorUrl && dbFloorDatabase) {
+      const dbFloorEnv = { ...floorEnv(dbFloorUrl), DATABASE_URL: dbFloorDatabase, CLEVER_TENANT_KEY: info.cleverDistrictId, CLASSLINK_TENANT_KEY: info.classlinkTenantId };
+      contenders.push({ label: 'database floor (same round trips + the same 5 statements)', url: dbFloorUrl, server: await start(floorArgs, dbFloorEnv, dbFloorUrl), databaseUrl: dbFloorDatabase, parts: [] });
     }
-    await storm(rollcallUrl, server, students, warmup, concurrency, 0);
-    await storm(floorUrl, floor, students, warmup, concurrency, 0);
-    if (dbFloor) await storm(dbFloorUrl!, dbFloor, students, warmup, concurrency, 0);
+    for (const c of contenders) await storm(c.url, c.server, students, warmup, concurrency, 0);
     // What autovacuum does within its first minute on a live database: statistics for the tables the
     // warm-up grew (sessions). The sign-in statements are prepared, and a plan made while a table was
     // empty (a sequential scan) stays until the next ANALYZE; a fresh bench database would otherwise
     // measure that first minute instead of a running service.
-    for (const url of [db.env.DATABASE_URL, dbFloorDatabase]) if (url) await withPgClient(url, (client) => client.query('analyze'));
+    for (const c of contenders) if (c.databaseUrl) await withPgClient(c.databaseUrl, (client) => client.query('analyze'));
     // The activity counters cover the measured rounds only. A backend that goes idle reports its counts
     // within PostgreSQL's idle flush interval (10 s), so wait that out before the snapshot.
     if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 11_000));
     const stats0 = await databaseStats(db.env.DATABASE_URL);
-    const rollcallParts: StormResult[] = [];
-    const floorParts: StormResult[] = [];
-    const dbFloorParts: StormResult[] = [];
     for (let round = 0; round < rounds; round++) {
       const from = Math.floor((total * round) / rounds);
       const n = Math.floor((total * (round + 1)) / rounds) - from;
       // Same students, same client code, same simulators: only the server differs.
-      rollcallParts.push(await storm(rollcallUrl, server, students, n, concurrency, warmup + from, db.env.DATABASE_URL));
-      floorParts.push(await storm(floorUrl, floor, students, n, concurrency, warmup + from));
-      if (dbFloor) dbFloorParts.push(await storm(dbFloorUrl!, dbFloor, students, n, concurrency, warmup + from, dbFloorDatabase));
+      for (const c of contenders) c.parts.push(await storm(c.url, c.server, students, n, concurrency, warmup + from, c.databaseUrl));
     }
-    const rollcall = combine(rollcallParts);
-    const base = combine(floorParts);
-    const dbBase = dbFloor ? combine(dbFloorParts) : undefined;
-    const rollcallRss = server.peakRssMb();
-    const floorRss = floor.peakRssMb();
-    const dbFloorRss = dbFloor?.peakRssMb();
-    await server.stop();
-    server = undefined;
-    await floor.stop();
-    floor = undefined;
-    await dbFloor?.stop();
-    dbFloor = undefined;
+    const [rollcall, floor, dbFloor] = contenders.map((c) => ({ label: c.label, result: combine(c.parts), rssMb: c.server.peakRssMb() }));
+    for (const server of started.splice(0)) await server.stop();
     if (db.env.DATABASE_URL) await new Promise((r) => setTimeout(r, 1500));
     const dbStats = describeDbStats(stats0, await databaseStats(db.env.DATABASE_URL), total);
 
-    const r = summarize(rollcall.latenciesMs);
-    const f = summarize(base.latenciesMs);
-    const rRate = rollcall.completed / rollcall.seconds;
-    const fRate = base.completed / base.seconds;
+    const r = summarize(rollcall!.result.latenciesMs);
+    const f = summarize(floor!.result.latenciesMs);
+    const rRate = rate(rollcall!.result);
+    const fRate = rate(floor!.result);
     printTable(
       `Sign-in storm — ${db.label}, ${concurrency} concurrent, ${total} sign-ins each (Clever and ClassLink alternating; Rollcall and the floors in ${rounds} alternating rounds)`,
       ['', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'errors', 'server CPU ms/sign-in', 'PostgreSQL CPU ms/sign-in', 'bench CPU ms/sign-in', 'machine busy', 'peak RSS MB'],
       [
-        ['Rollcall', num(rRate), ms(r.p50), ms(r.p95), ms(r.p99), ms(r.max), String(rollcall.errors), num(rollcall.serverCpuMs, 1), num(rollcall.dbCpuMs, 1), num(rollcall.benchCpuMs, 1), `${num(rollcall.machineBusy)} %`, num(rollcallRss)],
-        ['floor (minimal Fastify, same round trips)', num(fRate), ms(f.p50), ms(f.p95), ms(f.p99), ms(f.max), String(base.errors), num(base.serverCpuMs, 1), num(base.dbCpuMs, 1), num(base.benchCpuMs, 1), `${num(base.machineBusy)} %`, num(floorRss)],
-        ['Rollcall ÷ floor', ratio(fRate, rRate), ratio(r.p50, f.p50), ratio(r.p95, f.p95), ratio(r.p99, f.p99), '', '', ratio(rollcall.serverCpuMs, base.serverCpuMs), '', ratio(rollcall.benchCpuMs, base.benchCpuMs), '', ''],
-        ...(dbBase ? dbFloorRows(dbBase, dbFloorRss ?? Number.NaN, rollcall, r, rRate) : []),
+        resultRow(rollcall!.label, rollcall!.result, rollcall!.rssMb),
+        resultRow(floor!.label, floor!.result, floor!.rssMb),
+        ratioRow('Rollcall ÷ floor', rollcall!.result, floor!.result),
+        ...(dbFloor ? [resultRow(dbFloor.label, dbFloor.result, dbFloor.rssMb), ratioRow('Rollcall ÷ database floor', rollcall!.result, dbFloor.result)] : []),
       ],
     );
     note(`targets: ≥ 500 sign-ins/s: ${verdict(rRate >= 500)} (${num(rRate)}); p99 ≤ 250 ms: ${verdict(r.p99 <= 250)} (${ms(r.p99)}); within 2× of the floor: ${verdict(fRate / rRate <= 2 && r.p99 / f.p99 <= 2)} (throughput ${ratio(fRate, rRate)} slower, p99 ${ratio(r.p99, f.p99)})`);
     note('(throughput ratio = floor ÷ Rollcall, so 1.00× means as fast as the floor; latency ratios = Rollcall ÷ floor)');
     if (dbStats !== undefined) note(`database activity per measured Rollcall sign-in (transactions, rows, table scans): ${dbStats}`);
     note('(bench CPU = this process: the virtual browsers and the provider simulators, which share the machine with the server under test)');
-    if (dbBase) note('(database floor = the floor plus the five database round trips of a Rollcall sign-in, as bare pg prepared statements on a copy of the bench database: what separates it from Rollcall is Rollcall\'s own code; the targets above stay against the plain floor, as the issue sets them)');
-    if (rollcall.firstError) note(`first Rollcall error: ${rollcall.firstError}`);
-    if (base.firstError) note(`first floor error: ${base.firstError}`);
-    if (dbBase?.firstError) note(`first database floor error: ${dbBase.firstError}`);
+    if (dbFloor) note('(database floor = the floor plus the five database round trips of a Rollcall sign-in, as bare pg prepared statements on a copy of the bench database: what separates it from Rollcall is Rollcall\'s own code; the targets above stay against the plain floor, as the issue sets them)');
+    for (const c of [rollcall, floor, dbFloor]) if (c?.result.firstError) note(`first error of ${c.label}: ${c.result.firstError}`);
   } finally {
-    await server?.stop();
-    await floor?.stop();
-    await dbFloor?.stop();
+    for (const server of started) await server.stop();
     await sims.close();
     await db.drop();
   }
